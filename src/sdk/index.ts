@@ -1,0 +1,15 @@
+/** The plugin SDK: everything a plugin may import besides `core/`. */
+export { Type, type Static, type TSchema } from '@sinclair/typebox';
+export { definePlugin } from './plugin.ts';
+export type {
+  PluginDefinition,
+  PluginInstance,
+  PluginEnv,
+  PluginLogger,
+  ConsumerDecl,
+  HookResult,
+  RequestHook,
+} from './plugin.ts';
+export type { Ctx, Consumer, Reply, ResponseHead, AccessRecord, HeaderMap, RouteInfo } from './context.ts';
+export { createSlot, type Slot } from './slots.ts';
+export { Duration, Size } from './schema.ts';

@@ -1,0 +1,69 @@
+import type { Static, TSchema } from '@sinclair/typebox';
+import type { AccessRecord, Ctx, Reply, ResponseHead } from './context.ts';
+import type { Clock } from '../core/clock.ts';
+
+/** What a request-side hook may return: nothing to continue, or a Reply to answer early. */
+export type HookResult = void | Reply | undefined;
+export type RequestHook = (ctx: Ctx) => HookResult | Promise<HookResult>;
+
+/** The hooks a plugin instance offers; having one opts the plugin into that phase. */
+export interface PluginInstance {
+  /** Before routing for global plugins; right after routing for service/route/consumer plugins. */
+  onRequest?: RequestHook;
+  /** Auth, ACL, rate limits, validation: may answer early. */
+  onAccess?: RequestHook;
+  /** Last changes to what is sent upstream (headers, path). May still answer early. */
+  onUpstreamRequest?: RequestHook;
+  /** Response status/headers, for upstream answers and local replies alike. */
+  onResponseHeaders?: (ctx: Ctx, res: ResponseHead) => void | Promise<void>;
+  /** After the client has its response. Never awaited: do not block here. */
+  onLog?: (ctx: Ctx, record: AccessRecord) => void;
+  /** Called when the config version that created this instance is retired. */
+  close?: () => void | Promise<void>;
+}
+
+/** Minimal logger interface plugins get (pino-compatible). */
+export interface PluginLogger {
+  debug(obj: object | string, msg?: string): void;
+  info(obj: object | string, msg?: string): void;
+  warn(obj: object | string, msg?: string): void;
+  error(obj: object | string, msg?: string): void;
+}
+
+/** A consumer as declared in the config file, with whatever credentials it carries. */
+export interface ConsumerDecl {
+  readonly id: string;
+  readonly username: string;
+  readonly custom_id?: string | undefined;
+  readonly groups: readonly string[];
+  readonly credentials: Readonly<Record<string, readonly unknown[]>>;
+}
+
+/** What `create()` gets besides its own config. */
+export interface PluginEnv {
+  readonly scope: 'global' | 'service' | 'route' | 'consumer';
+  /** Route name when scope is route, service name when scope is service, etc. */
+  readonly scopeName: string | undefined;
+  readonly logger: PluginLogger;
+  readonly clock: Clock;
+  /** Every consumer in the config, for auth plugins to index credentials at create time. */
+  readonly consumers: readonly ConsumerDecl[];
+  /** Top-level config sections plugins may read (e.g. `store` for rate limiting). Plain data. */
+  readonly settings: Readonly<Record<string, unknown>>;
+}
+
+export interface PluginDefinition<S extends TSchema = TSchema> {
+  /** The key under `plugins:` in YAML; kebab-case; matches its folder. */
+  readonly name: string;
+  /** Higher runs first in every phase; unique among built-ins. */
+  readonly priority: number;
+  /** TypeBox schema; descriptions are the user documentation, defaults are applied before create(). */
+  readonly schema: S;
+  /** Once per scope per config version. May be async (e.g. to import keys). */
+  create(config: Static<S>, env: PluginEnv): PluginInstance | Promise<PluginInstance>;
+}
+
+/** Declare a plugin; the identity function exists to infer the config type from the schema. */
+export function definePlugin<S extends TSchema>(def: PluginDefinition<S>): PluginDefinition<S> {
+  return def;
+}
