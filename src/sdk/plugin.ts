@@ -61,6 +61,8 @@ export interface PluginDefinition<S extends TSchema = TSchema> {
   readonly schema: S;
   /** Once per scope per config version. May be async (e.g. to import keys). */
   create(config: Static<S>, env: PluginEnv): PluginInstance | Promise<PluginInstance>;
+  /** Non-fatal advice about a valid config (e.g. an insecure choice); the loader reports each as a warning. */
+  warn?(config: Static<S>): string[];
 }
 
 /** Declare a plugin; the identity function exists to infer the config type from the schema. */

@@ -1,0 +1,126 @@
+/**
+ * The bench scenarios, as data. `npm run bench` runs every entry of `scenarios` (or those picked with
+ * `--only A,C` / BENCH_ONLY), interleaved round by round. To bench something new, append an entry; see
+ * bench/README.md ("Adding a scenario") and the commented examples at the bottom of this file.
+ */
+
+/** Request headers, name → value. Use lower-case names. */
+export type HeaderSet = Record<string, string>;
+
+/** A value, or a (possibly async) function computing it once, right before the scenario starts. */
+export type Lazy<T> = T | (() => T | Promise<T>);
+
+/** What the load generator hits. Every target is its own process, pinned to the target core. */
+export type Target =
+  /** A dedicated copy of bench/upstream.ts: the ceiling for any proxy. */
+  | { kind: 'direct' }
+  /** bench/bare-proxy.ts: node:http + one undici Pool, no routing; the plain-Node ceiling. */
+  | { kind: 'bare-proxy' }
+  /** `node bin/portico.js start --config <generated yaml>`. */
+  | { kind: 'portico'; portico: PorticoTarget };
+
+export interface PorticoTarget {
+  /**
+   * Total number of routes, including the bench route. The others are filler routes r0…r(N-2)
+   * (`paths: ['/r<i>']`, service `up`) unless `fillerRoute` says otherwise.
+   */
+  routes: number;
+  /** Builds filler route i (0 ≤ i < routes-1). Default: `{ name: 'r<i>', paths: ['/r<i>'], service: 'up' }`. */
+  fillerRoute?: (i: number) => Record<string, unknown>;
+  /**
+   * Merged into the bench route `{ name: 'bench', paths: ['/bench'], service: 'up' }`, e.g.
+   * `{ plugins: { 'rate-limiting': { limit: 1e9, window: '1s' } } }`.
+   */
+  benchRoute?: Record<string, unknown>;
+  /** Merged into the service `{ name: 'up', url: 'http://127.0.0.1:<upstream port>' }`. */
+  service?: Record<string, unknown>;
+  /**
+   * Merged into the whole generated config (after routes/services are built): objects merge recursively,
+   * arrays are appended (so `routes`/`services`/`consumers` here add entries), scalars replace.
+   * E.g. `{ consumers: [...], plugins: { ... } }`.
+   */
+  config?: Lazy<Record<string, unknown>>;
+  /** Extra environment variables for the Portico process. */
+  env?: Record<string, string>;
+  /** Extra node flags, e.g. ['--max-semi-space-size=64']. */
+  nodeArgs?: string[];
+}
+
+export interface Scenario {
+  /** Short unique key (used for ratios, `--only`, and the JSON). */
+  id: string;
+  /** Human label for the table. */
+  name: string;
+  target: Target;
+  /** Request path (and query) the load generator sends. */
+  path: string;
+  /** Default GET. */
+  method?: string;
+  /** Request body, sent with every request (content-length is set by the load generator). */
+  body?: string;
+  /** Headers sent with every request. */
+  headers?: HeaderSet;
+  /**
+   * Distinct header sets to rotate through, one per request in order (merged over `headers`), e.g. 1,000
+   * different `authorization` tokens. wrk: a generated Lua script with prebuilt requests and one rotating
+   * counter; autocannon: its `requests` array (each connection walks the list).
+   */
+  headerSets?: Lazy<HeaderSet[]>;
+  /**
+   * Status the pre-flight request must return (default: any 2xx). The pre-flight sends one request with
+   * the first header set before warm-up; a mismatch is reported as a warning in the table.
+   */
+  expectStatus?: number;
+  /**
+   * Ids of scenarios to print ratios against (this ÷ that). Every non-direct scenario is also compared
+   * with the first `direct` scenario automatically.
+   */
+  compareTo?: string[];
+}
+
+const BENCH_PATH = '/bench/x';
+
+export const scenarios: Scenario[] = [
+  { id: 'A', name: 'direct → upstream', target: { kind: 'direct' }, path: BENCH_PATH },
+  { id: 'B', name: 'bare node:http + undici proxy', target: { kind: 'bare-proxy' }, path: BENCH_PATH },
+  {
+    id: 'C',
+    name: 'Portico, no plugins, 10 routes',
+    target: { kind: 'portico', portico: { routes: 10 } },
+    path: BENCH_PATH,
+    compareTo: ['B'],
+  },
+  {
+    id: 'D',
+    name: 'Portico, no plugins, 1,000 routes',
+    target: { kind: 'portico', portico: { routes: 1_000 } },
+    path: BENCH_PATH,
+    compareTo: ['C'],
+  },
+
+  // Examples of extensions (plugin names/options illustrative: use the real plugin schemas):
+  //
+  // {
+  //   id: 'E',
+  //   name: 'Portico + rate-limiting (never trips)',
+  //   target: { kind: 'portico', portico: { routes: 10, benchRoute: { plugins: { 'rate-limiting': { limit: 1e9, window: '1s' } } } } },
+  //   path: BENCH_PATH,
+  //   compareTo: ['C'],
+  // },
+  // {
+  //   id: 'F',
+  //   name: 'Portico + jwt, 1,000 distinct tokens',
+  //   target: {
+  //     kind: 'portico',
+  //     portico: {
+  //       routes: 10,
+  //       benchRoute: { plugins: { jwt: {} } },
+  //       config: () => ({ consumers: jwtFixture().consumers }),
+  //     },
+  //   },
+  //   path: BENCH_PATH,
+  //   headerSets: () => jwtFixture().tokens.map((t) => ({ authorization: `Bearer ${t}` })),
+  //   compareTo: ['C'],
+  // },
+  // (jwtFixture: a memoised function generating N consumers + signed tokens, so both sides agree.)
+];

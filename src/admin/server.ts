@@ -1,0 +1,152 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { timingSafeEqual, createHash } from 'node:crypto';
+import type { AdminBackend } from './backend.ts';
+import type { Logger } from '../observability/logger.ts';
+import { errorBody, ErrorCode } from '../core/errors.ts';
+import { newRequestId } from '../core/ids.ts';
+import { parseAddress } from '../server/listener.ts';
+
+const MAX_ADMIN_BODY = 1024 * 1024;
+
+export interface AdminServer {
+  readonly server: Server;
+  port(): number;
+  close(): Promise<void>;
+}
+
+/**
+ * The admin API on its own listener: /health, /ready, /status, /config, /metrics, POST /reload,
+ * POST /explain. With a token configured every endpoint requires `Authorization: Bearer <token>`.
+ */
+export async function startAdmin(
+  address: string,
+  token: () => string,
+  backend: AdminBackend,
+  logger: Logger,
+): Promise<AdminServer> {
+  const server = createServer((req, res) => {
+    handle(req, res, token(), backend).catch((err: unknown) => {
+      logger.error({ err: err instanceof Error ? err.message : String(err) }, 'admin request failed');
+      if (!res.headersSent) send(res, 500, JSON.parse(errorBody(ErrorCode.internal, 'internal error', newRequestId())));
+      else res.destroy();
+    });
+  });
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  const { host, port } = parseAddress(address);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host, port }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return {
+    server,
+    port: () => {
+      const a = server.address();
+      return typeof a === 'object' && a !== null ? a.port : port;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, token: string, backend: AdminBackend): Promise<void> {
+  const id = newRequestId();
+  if (token !== '' && !authorized(req.headers.authorization, token)) {
+    res.setHeader('www-authenticate', 'Bearer realm="portico-admin"');
+    return sendError(res, 401, ErrorCode.unauthorized, 'admin token required', id);
+  }
+  const path = (req.url ?? '/').split('?')[0];
+  const method = req.method ?? 'GET';
+  const route = `${method} ${path}`;
+  switch (route) {
+    case 'GET /health':
+      return send(res, 200, { status: 'ok' });
+    case 'GET /ready':
+      return backend.ready() ? send(res, 200, { status: 'ready' }) : send(res, 503, { status: 'not ready' });
+    case 'GET /status':
+      return send(res, 200, backend.status());
+    case 'GET /config':
+      return send(res, 200, backend.config());
+    case 'GET /metrics': {
+      const m = await backend.metrics();
+      res.writeHead(200, { 'content-type': m.contentType });
+      res.end(m.body);
+      return;
+    }
+    case 'POST /reload': {
+      const r = await backend.reload();
+      return send(res, r.ok ? 200 : 400, r);
+    }
+    case 'POST /explain': {
+      const body = await readJson(req);
+      if (!isExplainBody(body)) {
+        return sendError(res, 400, ErrorCode.badRequest, 'body must be {"method": "GET", "url": "...", "headers": {...}}', id);
+      }
+      return send(res, 200, await backend.explain({ method: body.method ?? 'GET', url: body.url, headers: body.headers ?? {} }));
+    }
+    default:
+      if (['/health', '/ready', '/status', '/config', '/metrics', '/reload', '/explain'].includes(path ?? '')) {
+        return sendError(res, 405, ErrorCode.methodNotAllowed, `${method} not allowed on ${path}`, id);
+      }
+      return sendError(res, 404, ErrorCode.notFound, `no admin endpoint ${path}`, id);
+  }
+}
+
+function authorized(header: string | undefined, token: string): boolean {
+  if (!header || !header.startsWith('Bearer ')) return false;
+  // Compare digests so the comparison is constant-time whatever the lengths.
+  const a = createHash('sha256').update(header.slice(7)).digest();
+  const b = createHash('sha256').update(token).digest();
+  return timingSafeEqual(a, b);
+}
+
+interface ExplainBody {
+  method?: string;
+  url: string;
+  headers?: Record<string, string>;
+}
+
+function isExplainBody(b: unknown): b is ExplainBody {
+  if (typeof b !== 'object' || b === null) return false;
+  const o = b as Record<string, unknown>;
+  if (typeof o.url !== 'string') return false;
+  if (o.method !== undefined && typeof o.method !== 'string') return false;
+  if (o.headers !== undefined) {
+    if (typeof o.headers !== 'object' || o.headers === null) return false;
+    for (const v of Object.values(o.headers)) if (typeof v !== 'string') return false;
+  }
+  return true;
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let n = 0;
+  for await (const c of req as AsyncIterable<Buffer>) {
+    n += c.length;
+    if (n > MAX_ADMIN_BODY) return undefined;
+    chunks.push(c);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body, null, 2);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, status: number, code: string, message: string, id: string): void {
+  const text = errorBody(code, message, id);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}

@@ -1,0 +1,172 @@
+import type { Portico, ConsumerConfig } from '../config/schema.ts';
+import type { LoadedConfig, PluginLookup } from '../config/load.ts';
+import type { PluginEnv, PluginInstance, ConsumerDecl } from '../sdk/plugin.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import type { Clock } from '../core/clock.ts';
+import type { Pool } from 'undici';
+import type { CompiledRoute, CompiledTable } from './table.ts';
+import { buildChain, type Created, type Layer, type Scope } from './chain.ts';
+import { Router, type RouteSpec } from '../router/router.ts';
+import { ServiceRuntime } from '../upstream/service.ts';
+import { splitUrl, type Target } from '../upstream/target.ts';
+import type { PoolRegistry } from '../upstream/pools.ts';
+import { CidrSet } from '../core/cidr.ts';
+import { parseDuration } from '../core/duration.ts';
+import { parseSize } from '../core/size.ts';
+
+export interface CompileDeps {
+  readonly plugins: PluginLookup;
+  readonly pools: PoolRegistry;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  readonly clock: Clock;
+}
+
+/** A compiled table plus what retiring it must give back. */
+export interface Compiled {
+  readonly table: CompiledTable;
+  /** Closes plugin instances and releases pools; call when the table is retired and drained. */
+  dispose(): Promise<void>;
+}
+
+/** Upstream keep-alive: below node's default server keepAliveTimeout (5s) so we never reuse a closing socket. */
+const UPSTREAM_KEEPALIVE_MS = 4_000;
+const UPSTREAM_CONNECTIONS = 512;
+
+/**
+ * ValidatedConfig + plugin registry → CompiledTable. Everything that can be decided before the first request
+ * is decided here: routes compiled into the router, plugin instances created once per scope and laid out as
+ * per-route phase arrays, pools acquired, metric children bound.
+ */
+export async function compileTable(loaded: LoadedConfig, deps: CompileDeps): Promise<Compiled> {
+  const config = loaded.config;
+  const acquired: Pool[] = [];
+  const instances: PluginInstance[] = [];
+  const dispose = async (): Promise<void> => {
+    for (const p of acquired) deps.pools.release(p);
+    await Promise.allSettled(instances.map((i) => i.close?.()));
+  };
+  try {
+    const services = compileServices(config, deps, acquired);
+    const consumers = consumerDecls(config.consumers);
+    const make = async (plugins: Record<string, unknown>, scope: Scope, scopeName: string | undefined): Promise<Layer> => {
+      const layer = new Map<string, Created>();
+      for (const [name, cfg] of Object.entries(plugins)) {
+        const def = deps.plugins(name);
+        if (!def) throw new Error(`unknown plugin "${name}"`);
+        const env: PluginEnv = {
+          scope,
+          scopeName,
+          logger: deps.logger.child({ plugin: name, scope, ...(scopeName ? { scope_name: scopeName } : {}) }),
+          clock: deps.clock,
+          consumers,
+          settings: config as unknown as Record<string, unknown>,
+        };
+        let instance: PluginInstance;
+        try {
+          instance = await def.create(cfg ?? {}, env);
+        } catch (err) {
+          const where = scope === 'global' ? 'plugins' : `${scope} ${scopeName}`;
+          throw new Error(`${where}.${name}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+        }
+        instances.push(instance);
+        layer.set(name, { def, instance, scope });
+      }
+      return layer;
+    };
+    const globalLayer = await make(config.plugins, 'global', undefined);
+    const serviceLayers = new Map<string, Layer>();
+    for (const s of config.services) serviceLayers.set(s.name, await make(s.plugins, 'service', s.name));
+    const consumerLayers = new Map<string, Layer>();
+    for (const c of config.consumers) {
+      if (Object.keys(c.plugins).length > 0) consumerLayers.set(c.id, await make(c.plugins, 'consumer', c.username));
+    }
+    const routes: CompiledRoute[] = [];
+    const specs: RouteSpec<CompiledRoute>[] = [];
+    for (const r of config.routes) {
+      const routeLayer = await make(r.plugins, 'route', r.name);
+      const serviceLayer = r.service ? (serviceLayers.get(r.service) ?? new Map()) : new Map();
+      const layers = [globalLayer, serviceLayer, routeLayer];
+      let consumerChains: Map<string, ReturnType<typeof buildChain>> | null = null;
+      if (consumerLayers.size > 0) {
+        consumerChains = new Map();
+        for (const [id, layer] of consumerLayers) consumerChains.set(id, buildChain([...layers, layer], true));
+      }
+      const route: CompiledRoute = {
+        name: r.name,
+        info: { name: r.name, service: r.service },
+        service: r.service ? (services.get(r.service) ?? null) : null,
+        stripPath: r.strip_path,
+        preserveHost: r.preserve_host,
+        chain: buildChain(layers, true),
+        consumerChains,
+        metrics: deps.metrics.forRoute(r.name, r.service ?? ''),
+      };
+      routes.push(route);
+      specs.push({
+        name: r.name,
+        paths: r.paths,
+        methods: r.methods,
+        hosts: r.hosts,
+        headers: r.headers,
+        query: r.query,
+        priority: r.priority,
+        data: route,
+      });
+    }
+    const table: CompiledTable = {
+      hash: loaded.hash,
+      file: loaded.file,
+      loadedAt: loaded.loadedAt,
+      config,
+      router: new Router(specs),
+      routes,
+      services,
+      globalChain: buildChain([globalLayer], false),
+      noRouteMetrics: deps.metrics.forRoute('', ''),
+      limits: {
+        maxBodySize: parseSize(config.max_body_size),
+        maxHeaders: config.max_headers,
+        maxUriLength: parseSize(config.max_uri_length),
+        trustedProxies: new CidrSet(config.trusted_proxies),
+      },
+      instances,
+      inflight: 0,
+    };
+    return { table, dispose };
+  } catch (err) {
+    await dispose();
+    throw err;
+  }
+}
+
+function compileServices(config: Portico, deps: CompileDeps, acquired: Pool[]): Map<string, ServiceRuntime> {
+  const out = new Map<string, ServiceRuntime>();
+  for (const s of config.services) {
+    const timeouts = { connect: parseDuration(s.timeouts.connect), read: parseDuration(s.timeouts.read) };
+    const decls = s.url !== undefined ? [{ url: s.url, weight: 1 }] : (s.targets ?? []);
+    const targets: Target[] = decls.map((t) => {
+      const { origin, basePath, host } = splitUrl(t.url);
+      const pool = deps.pools.acquire(origin, {
+        connectTimeout: timeouts.connect,
+        keepAliveTimeout: UPSTREAM_KEEPALIVE_MS,
+        connections: UPSTREAM_CONNECTIONS,
+      });
+      acquired.push(pool);
+      return { origin, basePath, hostHeader: host, weight: t.weight, pool, label: t.url };
+    });
+    out.set(s.name, new ServiceRuntime(s.name, targets, timeouts));
+  }
+  return out;
+}
+
+function consumerDecls(consumers: readonly ConsumerConfig[]): ConsumerDecl[] {
+  return consumers.map((c) => ({
+    id: c.id,
+    username: c.username,
+    custom_id: c.custom_id,
+    groups: c.groups,
+    credentials: c.credentials,
+  }));
+}

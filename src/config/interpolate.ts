@@ -1,0 +1,66 @@
+import { isScalar, parseDocument, type Document } from 'yaml';
+import type { ConfigIssue } from './issues.ts';
+import { walkNodes, type SourceMap } from './source.ts';
+
+/** Where `${VAR}` values come from (process.env by default). */
+export type Env = Record<string, string | undefined>;
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// A plain scalar that is exactly one reference is re-read as YAML, so `port: ${PORT}` can be a number.
+const WHOLE = /^\$\{[^}]*\}$/;
+
+/**
+ * Expand `${VAR}` and `${VAR:-default}` in one string; `$${` is a literal `${`. Like the shell, the default
+ * applies when VAR is unset or empty; a bare `${VAR}` that is unset is an error (an empty value is not).
+ */
+export function expand(input: string, env: Env): { value: string } | { error: string } {
+  let out = '';
+  let i = 0;
+  while (i < input.length) {
+    if (input.startsWith('$${', i)) {
+      out += '${';
+      i += 3;
+    } else if (input.startsWith('${', i)) {
+      const close = input.indexOf('}', i + 2);
+      if (close < 0) return { error: 'unclosed "${" (write "$${" for a literal "${")' };
+      const inner = input.slice(i + 2, close);
+      const sep = inner.indexOf(':-');
+      const name = sep < 0 ? inner : inner.slice(0, sep);
+      if (!NAME.test(name)) return { error: `invalid variable reference "\${${inner}}"` };
+      const set = env[name];
+      if (sep >= 0) out += set === undefined || set === '' ? inner.slice(sep + 2) : set;
+      else if (set === undefined) return { error: `environment variable ${name} is not set` };
+      else out += set;
+      i = close + 1;
+    } else {
+      out += input[i];
+      i++;
+    }
+  }
+  return { value: out };
+}
+
+/** Interpolate every scalar value of the document in place; returns the problems (positioned at the scalar). */
+export function interpolateDocument(doc: Document, env: Env, map: SourceMap): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  if (!doc.contents) return issues;
+  walkNodes(doc.contents, [], (node, path) => {
+    if (!isScalar(node) || typeof node.value !== 'string' || !node.value.includes('${')) return;
+    const r = expand(node.value, env);
+    if ('error' in r) issues.push(map.issue(path, r.error));
+    else node.value = node.type === 'PLAIN' && WHOLE.test(node.value) ? reread(r.value) : r.value;
+  });
+  return issues;
+}
+
+/** The value as if it had been written in the file unquoted, but only for numbers, booleans and null. */
+function reread(value: string): unknown {
+  // `token: ${TOKEN:-}` means "no token": keep '' a string rather than YAML's empty-means-null.
+  if (value.trim() === '') return value;
+  // A comment marker would silently cut the value short when re-read.
+  if (/(^|\s)#/.test(value)) return value;
+  const doc = parseDocument(value);
+  if (doc.errors.length > 0 || !isScalar(doc.contents)) return value;
+  const v = doc.contents.value;
+  return typeof v === 'number' || typeof v === 'boolean' || v === null ? v : value;
+}

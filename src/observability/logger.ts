@@ -1,0 +1,28 @@
+import pino from 'pino';
+
+/** The operational logger (pino's). Change the level at runtime with `logger.level = 'debug'`. */
+export type Logger = pino.Logger;
+
+/**
+ * The operational log: JSON lines on stderr, so stdout stays free for the access log (the usual container
+ * split: `docker logs` shows both, a shipper can route them apart).
+ *
+ * `sync: false` keeps logging off the request path's syscalls; pino's destination flushes synchronously on
+ * `exit`, so lines before a `process.exit()` are not lost. `base: { pid }` drops `hostname` (the orchestrator
+ * knows the host) but keeps the pid, which tells cluster workers apart.
+ *
+ * @param level pino level name (`fatal` … `trace`, `silent`); an unknown name throws.
+ */
+export function createLogger(level: string): Logger {
+  return pino(
+    { name: 'portico', level, base: { pid: process.pid } },
+    pino.destination({ fd: 2, sync: false }),
+  );
+}
+
+/** A logger that writes nothing, for tests and for code that needs a Logger before config is known. */
+export const nullLogger: Logger = pino(
+  { level: 'silent' },
+  // An explicit no-op stream: pino() without one would open a stdout destination we never use.
+  { write: () => {} },
+);

@@ -1,0 +1,337 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import type { HeaderMap, Reply, ResponseHead, AccessRecord } from '../sdk/context.ts';
+import type { Chain, CompiledRoute, CompiledTable } from '../compile/table.ts';
+import type { CallSink } from '../proxy/call.ts';
+import type { PipelineEnv } from './env.ts';
+import type { RequestContext } from './context.ts';
+import type { BodyCounter } from '../proxy/body.ts';
+import { UpstreamCall } from '../proxy/call.ts';
+import { limitedBody } from '../proxy/body.ts';
+import { classifyUpstreamError, ClientGone } from '../proxy/errors.ts';
+import { ErrorCode } from '../core/errors.ts';
+import { PluginFailure, runPhase, runResponsePhase, type PhaseResult } from './runner.ts';
+import { runAccess } from './access.ts';
+import { joinPath } from './paths.ts';
+
+function isPromise<T>(v: unknown): v is Promise<T> {
+  return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
+}
+
+/**
+ * One request's walk down the corridor: global onRequest → route → onRequest → onAccess →
+ * onUpstreamRequest → upstream → onResponseHeaders → onLog. Synchronous while every hook is; a hook that
+ * returns a promise moves the rest of the walk onto it.
+ */
+export class Exchange implements CallSink {
+  private readonly env: PipelineEnv;
+  private readonly table: CompiledTable;
+  private readonly ctx: RequestContext;
+  private readonly req: IncomingMessage;
+  private readonly res: ServerResponse;
+  private route: CompiledRoute | null = null;
+  private chain: Chain;
+  private status = 0;
+  private upstreamLabel: string | null = null;
+  private upstreamStart = 0;
+  private call: UpstreamCall | null = null;
+  private counter: BodyCounter | null = null;
+  private localBytes = 0;
+  private done = false;
+
+  constructor(env: PipelineEnv, table: CompiledTable, ctx: RequestContext, req: IncomingMessage, res: ServerResponse) {
+    this.env = env;
+    this.table = table;
+    this.ctx = ctx;
+    this.req = req;
+    this.res = res;
+    this.chain = table.globalChain;
+    res.once('close', () => this.onClose());
+  }
+
+  run(): void {
+    this.guard(() => runPhase(this.table.globalChain.onRequest, this.ctx, 'onRequest'), (r) => this.routeRequest(r));
+  }
+
+  /** Runs `step`; a reply from it is sent, otherwise `next` continues. Sync unless the step is async. */
+  private guard(step: () => PhaseResult | Promise<PhaseResult>, next: (r: undefined) => void): void {
+    let r: PhaseResult | Promise<PhaseResult>;
+    try {
+      r = step();
+    } catch (err) {
+      this.fail(err);
+      return;
+    }
+    if (isPromise<PhaseResult>(r)) {
+      r.then(
+        (v) => (v ? this.sendReply(v) : this.safely(() => next(undefined))),
+        (err: unknown) => this.fail(err),
+      );
+      return;
+    }
+    if (r) this.sendReply(r);
+    else this.safely(() => next(undefined));
+  }
+
+  private safely(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  private routeRequest(_: undefined): void {
+    const ctx = this.ctx;
+    const m = this.table.router.match({
+      method: ctx.method,
+      host: ctx.host,
+      path: ctx.path,
+      headers: ctx.headers,
+      query: ctx.rawQuery,
+    });
+    if (m === null) {
+      this.sendReply(ctx.replyError(404, ErrorCode.noRoute, `no route matches ${ctx.method} ${ctx.path}`));
+      return;
+    }
+    const route = m.route.data;
+    this.route = route;
+    this.chain = route.chain;
+    ctx.route = route.info;
+    ctx.params = m.params;
+    ctx.upstreamPath = route.stripPath ? m.rest : ctx.path;
+    this.guard(
+      () => runPhase(route.chain.onRequest, ctx, 'onRequest'),
+      () => this.access(),
+    );
+  }
+
+  private access(): void {
+    const route = this.route!;
+    this.guard(
+      () =>
+        runAccess(route, this.ctx, (c) => {
+          this.chain = c;
+        }),
+      () => this.upstreamRequest(),
+    );
+  }
+
+  private upstreamRequest(): void {
+    this.guard(
+      () => runPhase(this.chain.onUpstreamRequest, this.ctx, 'onUpstreamRequest'),
+      () => this.proxy(),
+    );
+  }
+
+  private proxy(): void {
+    const ctx = this.ctx;
+    const route = this.route!;
+    const service = route.service;
+    if (service === null) {
+      this.sendReply(ctx.replyError(503, ErrorCode.serviceUnavailable, `route ${route.name} has no service`));
+      return;
+    }
+    const target = service.pick();
+    if (target === undefined) {
+      this.sendReply(ctx.replyError(503, ErrorCode.serviceUnavailable, `service ${service.name} has no target`));
+      return;
+    }
+    const req = this.req;
+    const cl = req.headers['content-length'];
+    let body: Readable | null = null;
+    if (cl !== undefined) {
+      const n = Number(cl);
+      if (n > ctx.maxBodySize) {
+        this.sendReply(
+          ctx.replyError(413, ErrorCode.payloadTooLarge, `request body of ${n} bytes exceeds ${ctx.maxBodySize}`),
+        );
+        return;
+      }
+      if (n > 0) body = req;
+    } else if (req.headers['transfer-encoding'] !== undefined) {
+      this.counter = { bytes: 0 };
+      body = Readable.from(limitedBody(req, ctx.maxBodySize, this.counter), { objectMode: false });
+    }
+    const headers = ctx.upstreamHeaders;
+    if (route.preserveHost && req.headers.host !== undefined) headers.host = req.headers.host;
+    else headers.host = target.hostHeader;
+    const path = joinPath(target.basePath, ctx.upstreamPath);
+    this.upstreamLabel = target.label;
+    this.upstreamStart = performance.now();
+    const call = (this.call = new UpstreamCall(this.res, this));
+    target.pool.dispatch(
+      {
+        path: ctx.upstreamQuery === '' ? path : `${path}?${ctx.upstreamQuery}`,
+        method: ctx.method,
+        headers,
+        body,
+        headersTimeout: service.timeouts.read,
+        bodyTimeout: service.timeouts.read,
+      },
+      call,
+    );
+  }
+
+  /** CallSink: the upstream answered. */
+  head(status: number, headers: HeaderMap): void | Promise<void> {
+    const head: ResponseHead = { status, headers, fromUpstream: true };
+    this.decorate(headers);
+    const r = runResponsePhase(this.chain.onResponseHeaders, this.ctx, head);
+    if (r) return r.then(() => this.writeHead(head));
+    this.writeHead(head);
+  }
+
+  /** CallSink: the body was passed on completely. */
+  end(): void {}
+
+  /** CallSink: the exchange failed. */
+  error(err: Error, headersSent: boolean): void {
+    if (err instanceof ClientGone || this.res.destroyed) {
+      this.status = 499;
+      return;
+    }
+    const c = classifyUpstreamError(err);
+    this.ctx.logFields.upstream_error = c.kind;
+    if (err instanceof PluginFailure) {
+      this.fail(err);
+      return;
+    }
+    if (headersSent) {
+      // Never a clean-looking truncated response: cut the connection so the client sees the failure.
+      this.env.logger.warn({ request_id: this.ctx.id, err: err.message }, 'upstream failed mid-response');
+      this.res.destroy(err);
+      return;
+    }
+    this.sendReply(this.ctx.replyError(c.status, c.code, c.message));
+  }
+
+  private decorate(headers: HeaderMap): void {
+    headers['x-request-id'] = this.ctx.id;
+    const extra = this.ctx.responseHeaders;
+    for (const k in extra) headers[k] = extra[k]!;
+    if (this.env.draining()) headers.connection = 'close';
+  }
+
+  private writeHead(head: ResponseHead): void {
+    this.status = head.status;
+    if (this.res.destroyed) return;
+    this.res.writeHead(head.status, head.headers);
+  }
+
+  private sendReply(reply: Reply): void {
+    if (this.res.headersSent || this.res.destroyed) return;
+    const headers: HeaderMap = {};
+    for (const k in reply.headers) {
+      const v = reply.headers[k];
+      if (v !== undefined) headers[k.toLowerCase()] = typeof v === 'number' ? String(v) : v;
+    }
+    const body = this.ctx.method === 'HEAD' ? '' : reply.body;
+    headers['content-length'] = String(Buffer.byteLength(reply.body));
+    // An early reply leaves an unread request body behind; close rather than read it all to keep the socket.
+    if (!this.req.complete) headers.connection = 'close';
+    this.decorate(headers);
+    const head: ResponseHead = { status: reply.status, headers, fromUpstream: false };
+    const write = (): void => {
+      this.writeHead(head);
+      this.localBytes = Buffer.byteLength(body);
+      this.res.end(body);
+    };
+    let r: void | Promise<void>;
+    try {
+      r = runResponsePhase(this.chain.onResponseHeaders, this.ctx, head);
+    } catch (err) {
+      this.failHard(err);
+      return;
+    }
+    if (r) r.then(write, (err: unknown) => this.failHard(err));
+    else write();
+  }
+
+  /** A plugin threw: 500 PLUGIN_ERROR, logged with plugin and phase. */
+  private fail(err: unknown): void {
+    if (err instanceof PluginFailure) {
+      this.env.logger.error(
+        { request_id: this.ctx.id, plugin: err.plugin, phase: err.phase, err: errInfo(err.cause) },
+        'plugin error',
+      );
+      this.ctx.logFields.plugin_error = err.plugin;
+      this.sendReply(this.ctx.replyError(500, ErrorCode.pluginError, `plugin ${err.plugin} failed`));
+      return;
+    }
+    this.env.logger.error({ request_id: this.ctx.id, err: errInfo(err) }, 'request failed');
+    this.sendReply(this.ctx.replyError(500, ErrorCode.internal, 'internal error'));
+  }
+
+  /** Failure while answering: no more plugins, a bare 500 (or cut the connection if a head went out). */
+  private failHard(err: unknown): void {
+    this.env.logger.error({ request_id: this.ctx.id, err: errInfo(err) }, 'failed while replying');
+    if (this.res.headersSent) {
+      this.res.destroy();
+      return;
+    }
+    this.status = 500;
+    const body = JSON.stringify({ error: ErrorCode.internal, message: 'internal error', request_id: this.ctx.id });
+    this.res.writeHead(500, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    this.res.end(body);
+  }
+
+  private onClose(): void {
+    if (this.done) return;
+    this.done = true;
+    if (!this.res.writableFinished) {
+      this.call?.abortFromClient();
+      if (this.status === 0 || !this.res.headersSent) this.status = 499;
+    }
+    this.log();
+    this.env.release(this.table);
+  }
+
+  private log(): void {
+    const ctx = this.ctx;
+    const now = performance.now();
+    const route = this.route;
+    const call = this.call;
+    const upstreamMs = call !== null && call.headersAt > 0 ? call.headersAt - this.upstreamStart : null;
+    const cl = this.req.headers['content-length'];
+    const record: AccessRecord = {
+      request_id: ctx.id,
+      timestamp: new Date(Date.now() - (now - ctx.startedAt)).toISOString(),
+      method: ctx.method,
+      path: ctx.path,
+      route: route === null ? null : route.name,
+      service: route?.service?.name ?? null,
+      upstream: this.upstreamLabel,
+      status: this.status,
+      latency_ms: round(now - ctx.startedAt),
+      upstream_latency_ms: upstreamMs === null ? null : round(upstreamMs),
+      bytes_in: this.counter !== null ? this.counter.bytes : cl !== undefined ? Number(cl) || 0 : 0,
+      bytes_out: call !== null ? call.bytesOut + this.localBytes : this.localBytes,
+      client_ip: ctx.clientIp,
+      user_agent: ctx.headers['user-agent'] ?? null,
+      consumer: ctx.consumer === null ? null : ctx.consumer.username,
+    };
+    for (const k in ctx.logFields) record[k] = ctx.logFields[k];
+    const metrics = route === null ? this.table.noRouteMetrics : route.metrics;
+    metrics.observe(this.status, (now - ctx.startedAt) / 1000, upstreamMs === null ? null : upstreamMs / 1000);
+    this.env.accessLog.write(record);
+    const hooks = this.chain.onLog;
+    for (let i = 0; i < hooks.length; i++) {
+      const h = hooks[i]!;
+      try {
+        h.fn(ctx, record);
+      } catch (err) {
+        this.env.logger.error({ request_id: ctx.id, plugin: h.plugin, phase: 'onLog', err: errInfo(err) }, 'plugin error');
+      }
+    }
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
+
+function errInfo(err: unknown): { message: string; stack?: string | undefined } {
+  if (err instanceof Error) return { message: err.message, stack: err.stack };
+  return { message: String(err) };
+}

@@ -1,0 +1,124 @@
+import type { ServerResponse, IncomingHttpHeaders } from 'node:http';
+import type { Dispatcher } from 'undici';
+import type { HeaderMap } from '../sdk/context.ts';
+import { connectionTokens, isHopByHop } from '../core/headers.ts';
+import { ClientGone } from './errors.ts';
+
+type Controller = Dispatcher.DispatchController;
+
+/** What the pipeline does at the points of an upstream exchange. */
+export interface CallSink {
+  /** Upstream answered with a status and headers (hop-by-hop removed). Must write the head (or fail). */
+  head(status: number, headers: HeaderMap): void | Promise<void>;
+  /** The body has been passed on completely. */
+  end(): void;
+  /** The exchange failed; `headersSent` tells whether the client already has a status line. */
+  error(err: Error, headersSent: boolean): void;
+}
+
+/**
+ * An undici dispatch handler that streams the upstream response to the client with backpressure both ways:
+ * a slow client pauses the upstream socket, a client that leaves aborts the upstream request. Using
+ * `dispatch()` with a handler rather than `request()` + `pipeline()` avoids a Readable and a promise per
+ * request (measured ≈2.8× cheaper for a bare proxy).
+ */
+export class UpstreamCall implements Dispatcher.DispatchHandler {
+  bytesOut = 0;
+  headersAt = 0;
+  private controller: Controller | null = null;
+  private finished = false;
+  private clientGone = false;
+  private pendingHead = false;
+  private queued: Buffer[] | null = null;
+  private ended = false;
+  private readonly res: ServerResponse;
+  private readonly sink: CallSink;
+
+  constructor(res: ServerResponse, sink: CallSink) {
+    this.res = res;
+    this.sink = sink;
+    res.on('drain', () => this.controller?.resume());
+  }
+
+  /** The client connection closed before the response finished. */
+  abortFromClient(): void {
+    if (this.finished) return;
+    this.clientGone = true;
+    this.controller?.abort(new ClientGone());
+  }
+
+  onRequestStart(controller: Controller): void {
+    this.controller = controller;
+    if (this.clientGone) controller.abort(new ClientGone());
+  }
+
+  onResponseStart(controller: Controller, statusCode: number, headers: IncomingHttpHeaders): void {
+    this.headersAt = performance.now();
+    const out = responseHeaders(headers);
+    let r: void | Promise<void>;
+    try {
+      r = this.sink.head(statusCode, out);
+    } catch (err) {
+      controller.abort(err as Error);
+      return;
+    }
+    if (r) {
+      this.pendingHead = true;
+      this.queued = [];
+      r.then(
+        () => this.flushQueued(),
+        (err: unknown) => controller.abort(err instanceof Error ? err : new Error(String(err))),
+      );
+    }
+  }
+
+  onResponseData(controller: Controller, chunk: Buffer): void {
+    this.bytesOut += chunk.length;
+    if (this.pendingHead) {
+      this.queued!.push(chunk);
+      controller.pause();
+      return;
+    }
+    if (!this.res.write(chunk)) controller.pause();
+  }
+
+  onResponseEnd(): void {
+    this.ended = true;
+    if (this.pendingHead) return;
+    this.finish();
+  }
+
+  onResponseError(_controller: Controller, err: Error): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.sink.error(err, this.res.headersSent);
+  }
+
+  private flushQueued(): void {
+    this.pendingHead = false;
+    const q = this.queued ?? [];
+    this.queued = null;
+    for (const c of q) this.res.write(c);
+    if (this.ended) this.finish();
+    else this.controller?.resume();
+  }
+
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.res.end();
+    this.sink.end();
+  }
+}
+
+/** Upstream response headers minus hop-by-hop ones (and those named by its Connection header). */
+export function responseHeaders(headers: IncomingHttpHeaders): HeaderMap {
+  const named = headers.connection === undefined ? [] : connectionTokens(headers.connection);
+  const out: HeaderMap = {};
+  for (const name in headers) {
+    if (isHopByHop(name, named)) continue;
+    const v = headers[name];
+    if (v !== undefined) out[name] = v;
+  }
+  return out;
+}

@@ -1,0 +1,40 @@
+import type { Logger } from '../observability/logger.ts';
+import type { ToWorker, FromWorker } from './cluster.ts';
+import { Gateway } from './gateway.ts';
+import { explainRequest } from './explain.ts';
+import { registerWorkerMetrics } from '../observability/cluster-metrics.ts';
+
+/** A cluster worker: runs the gateway on the shared listen sockets and answers the primary. */
+export async function runWorker(configFile: string, logger: Logger): Promise<void> {
+  const send = (m: FromWorker): void => {
+    process.send?.(m);
+  };
+  let gw: Gateway;
+  try {
+    gw = await Gateway.start({ configFile, logger });
+  } catch (err) {
+    send({ portico: 'failed', error: err instanceof Error ? err.message : String(err) });
+    process.exit(1);
+  }
+  registerWorkerMetrics(gw.metrics);
+  send({ portico: 'ready', hash: gw.table.hash });
+  process.on('message', (m: ToWorker) => {
+    if (m.portico === 'reload') {
+      void gw.reload().then((result) => send({ portico: 'reply', id: m.id, result }));
+    } else if (m.portico === 'explain') {
+      let result: unknown;
+      try {
+        result = explainRequest(gw.table, m.input);
+      } catch (err) {
+        result = { error: err instanceof Error ? err.message : String(err) };
+      }
+      send({ portico: 'reply', id: m.id, result });
+    } else if (m.portico === 'shutdown') {
+      void gw.stop().then(() => process.exit(0));
+    }
+  });
+  // The primary handles signals for the cluster; a worker only drains when told to.
+  process.on('SIGTERM', () => void gw.stop().then(() => process.exit(0)));
+  process.on('SIGINT', () => undefined);
+  process.on('SIGHUP', () => undefined);
+}

@@ -1,0 +1,36 @@
+import type { Duplex } from 'node:stream';
+import { errorBody, ErrorCode } from '../core/errors.ts';
+import { newRequestId } from '../core/ids.ts';
+
+/** Parser errors node reports for malformed requests, mapped to the status the client gets. */
+function statusFor(code: string | undefined): [number, string, string] {
+  switch (code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return [431, ErrorCode.headersTooLarge, 'request headers too large'];
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return [408, 'request_timeout', 'request not received in time'];
+    case 'HPE_URI_TOO_LONG':
+      return [414, ErrorCode.uriTooLong, 'request target too long'];
+    default:
+      return [400, ErrorCode.badRequest, `malformed request${code ? ` (${code})` : ''}`];
+  }
+}
+
+/**
+ * node's `clientError`: the request never reached the pipeline (smuggling attempts such as Content-Length
+ * with Transfer-Encoding, bad chunking, HTTP/0.9, oversized heads, head timeouts). Answer with a JSON error
+ * and close; the upstream never sees any of it.
+ */
+export function onClientError(err: Error & { code?: string }, socket: Duplex, onRefused?: (status: number) => void): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, code, message] = statusFor(err.code);
+  const body = errorBody(code, message, newRequestId());
+  const reason = status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : status === 414 ? 'URI Too Long' : 'Bad Request';
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+  onRefused?.(status);
+}
