@@ -57,10 +57,17 @@ env: BENCH_ROUNDS (3), BENCH_DURATION (5 s), BENCH_WARMUP (2 s), BENCH_CONNECTIO
      BENCH_OUT (bench/results/latest.json), BENCH_PORTICO_BIN (bin/portico.js),
      BENCH_SCENARIOS (module exporting \`scenarios\`, default bench/scenarios.ts)`;
 
+/** A mistake in how the bench was invoked: reported without a stack trace. */
+function usage(msg: string): Error {
+  const e = new Error(msg);
+  e.name = 'UsageError';
+  return e;
+}
+
 function positiveInt(name: string, raw: string | undefined, dflt: number): number {
   if (raw === undefined || raw === '') return dflt;
   const n = Number(raw.replace(/s$/, ''));
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer (seconds for durations), got ${JSON.stringify(raw)}`);
+  if (!Number.isInteger(n) || n < 1) throw usage(`${name} must be a positive integer (seconds for durations), got ${JSON.stringify(raw)}`);
   return n;
 }
 
@@ -75,7 +82,7 @@ function parseOptions(argv: string[]): Options {
     else if (a === '--help' || a === '-h') {
       console.log(USAGE);
       process.exit(0);
-    } else throw new Error(`unknown argument ${a}\n${USAGE}`);
+    } else throw usage(`unknown argument ${a}\n${USAGE}`);
   }
   const env = process.env;
   return {
@@ -97,12 +104,12 @@ async function resolve<T>(v: Lazy<T> | undefined): Promise<T | undefined> {
 function select(all: Scenario[], only: string[] | null): Scenario[] {
   const ids = new Set<string>();
   for (const s of all) {
-    if (ids.has(s.id)) throw new Error(`duplicate scenario id ${s.id}`);
+    if (ids.has(s.id)) throw usage(`duplicate scenario id ${s.id}`);
     ids.add(s.id);
-    for (const c of s.compareTo ?? []) if (!all.some((o) => o.id === c)) throw new Error(`scenario ${s.id}: compareTo unknown id ${c}`);
+    for (const c of s.compareTo ?? []) if (!all.some((o) => o.id === c)) throw usage(`scenario ${s.id}: compareTo unknown id ${c}`);
   }
   if (!only) return all;
-  for (const id of only) if (!ids.has(id)) throw new Error(`--only: unknown scenario id ${id} (have ${[...ids].join(', ')})`);
+  for (const id of only) if (!ids.has(id)) throw usage(`--only: unknown scenario id ${id} (have ${[...ids].join(', ')})`);
   return all.filter((s) => only.includes(s.id));
 }
 
@@ -235,6 +242,7 @@ async function main(): Promise<void> {
       live.push({ scenario: s, result, child, run });
       progress(`  started ${s.id} (${s.name}) pid ${child.pid} port ${port}`);
     } catch (err) {
+      bailIfInterrupted();
       const reason = (err as Error).message;
       if (s.target.kind === 'portico') {
         result.status = 'skipped';
@@ -257,10 +265,12 @@ async function main(): Promise<void> {
     try {
       r = await l.run(opt.durationSec, ctx.loadCpu);
     } catch (err) {
+      bailIfInterrupted();
       result.status = 'failed';
       result.reason = `round ${round}: ${(err as Error).message}`;
       return;
     }
+    bailIfInterrupted();
     const c1 = cpuTicks(child.pid);
     const t1 = cpuTimes();
     const wallUs = (performance.now() - w0) * 1000;
@@ -292,12 +302,14 @@ async function main(): Promise<void> {
     try {
       l.result.warmup = await l.run(opt.warmupSec, ctx.loadCpu);
     } catch (err) {
+      bailIfInterrupted();
       l.result.status = 'failed';
       l.result.reason = `warm-up: ${(err as Error).message}`;
     }
   }
   for (let round = 1; round <= opt.rounds; round++) for (const l of live) await measure(l, round);
 
+  bailIfInterrupted();
   // Stop targets; Portico's contract is exit 0 on SIGTERM.
   for (const l of live) {
     l.result.peakRssKb = peakRssKb(l.child.pid) ?? l.result.peakRssKb;
@@ -345,6 +357,11 @@ async function main(): Promise<void> {
 let tmpDir: string | null = null;
 let interrupted = false;
 
+/** After Ctrl-C the signal handler owns teardown and exit; main must stop and write nothing. */
+function bailIfInterrupted(): void {
+  if (interrupted) throw new Error('interrupted');
+}
+
 async function cleanup(): Promise<void> {
   await stopAll(2_000);
   if (tmpDir && process.env.BENCH_KEEP_TMP !== '1') await rm(tmpDir, { recursive: true, force: true });
@@ -368,7 +385,8 @@ try {
   await main();
 } catch (err) {
   if (!interrupted) {
-    console.error(`bench failed: ${(err as Error).stack ?? err}`);
+    const e = err as Error;
+    console.error(e.name === 'UsageError' ? `bench: ${e.message}` : `bench failed: ${e.stack ?? e}`);
     process.exitCode = 1;
   }
 } finally {

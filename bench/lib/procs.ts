@@ -22,6 +22,8 @@ export interface Child {
 }
 
 const children = new Set<Child>();
+/** Set by stopAll(): no new children after that (a run being torn down must not start more load). */
+let closed = false;
 
 let tasksetPath: string | null | undefined;
 /** `taskset` when it exists and works here (BENCH_NO_PIN=1 disables pinning). */
@@ -51,6 +53,7 @@ export function spawnPinned(
   args: readonly string[],
   opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ): Child {
+  if (closed) throw new Error('shutting down');
   const ts = cpu === null ? null : taskset();
   const [file, argv] = ts ? [ts, ['-c', String(cpu), cmd, ...args]] : [cmd, [...args]];
   const proc = spawn(file, argv, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -193,8 +196,9 @@ export async function stop(child: Child, graceMs = 5_000): Promise<{ code: numbe
   return e;
 }
 
-/** Stop every child still running (in parallel). */
+/** Stop every child still running (in parallel); refuses new spawns from then on. */
 export async function stopAll(graceMs = 5_000): Promise<void> {
+  closed = true;
   await Promise.all([...children].map((c) => stop(c, graceMs)));
 }
 

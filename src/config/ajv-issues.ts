@@ -9,9 +9,19 @@ import { isRecord } from './data.ts';
  * human issues: config paths, source positions, one message per problem. `data` is what was validated and
  * `base` its path in the config (a plugin config is validated on its own, below `routes[2].plugins.x`).
  */
-export function ajvIssues(errors: readonly ErrorObject[], data: unknown, base: Path, map: SourceMap): ConfigIssue[] {
+export function ajvIssues(
+  errors: readonly ErrorObject[],
+  data: unknown,
+  base: Path,
+  map: SourceMap,
+): ConfigIssue[] {
   const out: ConfigIssue[] = [];
-  const at = (pointer: string, extra: PathSeg[], message: string, where: 'value' | 'key' = 'value'): void => {
+  const at = (
+    pointer: string,
+    extra: PathSeg[],
+    message: string,
+    where: 'value' | 'key' = 'value',
+  ): void => {
     out.push(map.issue([...base, ...pointerToPath(pointer, data), ...extra], message, where));
   };
   const consumed = new Set<ErrorObject>();
@@ -23,7 +33,10 @@ export function ajvIssues(errors: readonly ErrorObject[], data: unknown, base: P
     if (consumed.has(u)) continue;
     consumed.add(u);
     const inside = errors.filter(
-      (e) => e !== u && e.schemaPath.startsWith(`${u.schemaPath}/`) && within(e.instancePath, u.instancePath),
+      (e) =>
+        e !== u &&
+        e.schemaPath.startsWith(`${u.schemaPath}/`) &&
+        within(e.instancePath, u.instancePath),
     );
     const verdict = unionVerdict(u, inside);
     if (typeof verdict === 'string') {
@@ -31,14 +44,17 @@ export function ajvIssues(errors: readonly ErrorObject[], data: unknown, base: P
       at(u.instancePath, [], verdict);
     } else {
       // The value clearly meant one branch: report that branch's own errors, drop the others' noise.
-      for (const e of inside) if (!e.schemaPath.startsWith(`${u.schemaPath}/${verdict}/`)) consumed.add(e);
+      for (const e of inside)
+        if (!e.schemaPath.startsWith(`${u.schemaPath}/${verdict}/`)) consumed.add(e);
     }
   }
   for (const e of errors) {
     if (consumed.has(e) || e.keyword === 'if') continue; // `if` only says "must match then"; then's errors say why
     const p: Record<string, unknown> = e.params;
-    if (e.keyword === 'additionalProperties') at(e.instancePath, [String(p.additionalProperty)], 'unknown key', 'key');
-    else if (e.keyword === 'required') at(e.instancePath, [String(p.missingProperty)], 'is required');
+    if (e.keyword === 'additionalProperties')
+      at(e.instancePath, [String(p.additionalProperty)], 'unknown key', 'key');
+    else if (e.keyword === 'required')
+      at(e.instancePath, [String(p.missingProperty)], 'is required');
     else at(e.instancePath, [], keywordMessage(e, p));
   }
   return out;
@@ -72,7 +88,10 @@ function keywordMessage(e: ErrorObject, p: Record<string, unknown>): string {
     case 'uniqueItems':
       return `must not contain duplicates (items ${String(p.j)} and ${String(p.i)} are the same)`;
     case 'pattern': {
-      const d = isRecord(parent) && typeof parent.description === 'string' ? ` (${parent.description})` : '';
+      const d =
+        isRecord(parent) && typeof parent.description === 'string'
+          ? ` (${parent.description})`
+          : '';
       return `must match pattern ${String(p.pattern)}${d}`;
     }
     case 'format':
@@ -97,11 +116,22 @@ function unionVerdict(u: ErrorObject, inside: readonly ErrorObject[]): string | 
   if (consts.every((c) => c !== undefined)) return `must be one of: ${list(consts.flat())}`;
   const candidates = branches
     .map((_, i) => i)
-    .filter((i) => !inside.some((e) => e.schemaPath.startsWith(`${u.schemaPath}/${i}/`) && isShapeMismatch(e, u)));
+    .filter(
+      (i) =>
+        !inside.some(
+          (e) => e.schemaPath.startsWith(`${u.schemaPath}/${i}/`) && isShapeMismatch(e, u),
+        ),
+    );
   // Pick the branch only when its errors are about the value's insides (a field of an object); a failure on
   // the value itself (pattern, range) reads better as the list of what the value may be.
   const only = candidates.length === 1 ? candidates[0] : undefined;
-  if (only !== undefined && inside.some((e) => e.schemaPath.startsWith(`${u.schemaPath}/${only}/`) && e.instancePath !== u.instancePath)) {
+  if (
+    only !== undefined &&
+    inside.some(
+      (e) =>
+        e.schemaPath.startsWith(`${u.schemaPath}/${only}/`) && e.instancePath !== u.instancePath,
+    )
+  ) {
     return only;
   }
   return `must be ${branches.map(describeBranch).join(' or ')}`;
@@ -112,7 +142,11 @@ function isShapeMismatch(e: ErrorObject, u: ErrorObject): boolean {
   if (e.instancePath === u.instancePath) return ['type', 'const', 'enum'].includes(e.keyword);
   // A discriminator (`kind: const`) one level down also rules the branch out.
   const rest = e.instancePath.slice(u.instancePath.length);
-  return within(e.instancePath, u.instancePath) && !rest.slice(1).includes('/') && ['const', 'enum'].includes(e.keyword);
+  return (
+    within(e.instancePath, u.instancePath) &&
+    !rest.slice(1).includes('/') &&
+    ['const', 'enum'].includes(e.keyword)
+  );
 }
 
 function constValues(schema: unknown): unknown[] | undefined {
@@ -138,7 +172,9 @@ function typeWord(t: unknown): string {
 }
 
 function list(values: unknown): string {
-  return Array.isArray(values) ? values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', ') : '';
+  return Array.isArray(values)
+    ? values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', ')
+    : '';
 }
 
 function within(pointer: string, parent: string): boolean {

@@ -17,10 +17,14 @@ function issues(text: string, env: Record<string, string | undefined>): string[]
   assert.fail('config was accepted');
 }
 
-test('expand: set, default, empty, escaped', () => {
+void test('expand: set, default, empty, escaped', () => {
   assert.deepEqual(expand('a-${X}-b', { X: '1' }), { value: 'a-1-b' });
   assert.deepEqual(expand('${X:-fallback}', {}), { value: 'fallback' });
-  assert.deepEqual(expand('${X:-fallback}', { X: '' }), { value: 'fallback' }, 'like the shell, empty takes the default');
+  assert.deepEqual(
+    expand('${X:-fallback}', { X: '' }),
+    { value: 'fallback' },
+    'like the shell, empty takes the default',
+  );
   assert.deepEqual(expand('${X}', { X: '' }), { value: '' }, 'set but empty is not missing');
   assert.deepEqual(expand('$${X} costs $5', {}), { value: '${X} costs $5' });
   assert.deepEqual(expand('${X:-}', {}), { value: '' });
@@ -29,41 +33,54 @@ test('expand: set, default, empty, escaped', () => {
   assert.deepEqual(expand('${1X}', {}), { error: 'invalid variable reference "${1X}"' });
 });
 
-test('variables fill strings in place; quoted values stay strings', () => {
-  const r = load('admin:\n  token: "${TOKEN}"\n  listen: ${HOST:-0.0.0.0}:${ADMIN_PORT}\n', { TOKEN: '123', ADMIN_PORT: '9001' });
+void test('variables fill strings in place; quoted values stay strings', () => {
+  const r = load('admin:\n  token: "${TOKEN}"\n  listen: ${HOST:-0.0.0.0}:${ADMIN_PORT}\n', {
+    TOKEN: '123',
+    ADMIN_PORT: '9001',
+  });
   assert.equal(r.config.admin.token, '123');
   assert.equal(r.config.admin.listen, '0.0.0.0:9001');
 });
 
-test('a plain scalar that is one reference is re-read as YAML (numbers, booleans)', () => {
+void test('a plain scalar that is one reference is re-read as YAML (numbers, booleans)', () => {
   // Block style: in a flow collection (`{ a: ${X} }`) YAML reads `{` as a nested map, so references there must be quoted.
-  const text = 'max_headers: ${MAX}\nroutes:\n  - name: r\n    paths: [/]\n    strip_path: ${STRIP:-false}\n';
+  const text =
+    'max_headers: ${MAX}\nroutes:\n  - name: r\n    paths: [/]\n    strip_path: ${STRIP:-false}\n';
   const r = load(text, { MAX: '64' });
   assert.equal(r.config.max_headers, 64);
   assert.equal(r.config.routes[0]?.strip_path, false);
   // Quoted, the same reference stays a string, which the schema then rejects.
-  assert.deepEqual(issues('max_headers: "${MAX}"\n', { MAX: '64' }), ['max_headers: must be an integer (portico.yaml:1:14)']);
+  assert.deepEqual(issues('max_headers: "${MAX}"\n', { MAX: '64' }), [
+    'max_headers: must be an integer (portico.yaml:1:14)',
+  ]);
   // Re-reading only yields scalars: a value that looks like YAML structure stays a string.
   assert.equal(load('admin:\n  token: ${T}\n', { T: 'a: b' }).config.admin.token, 'a: b');
   assert.equal(load('admin:\n  token: ${T:-}\n', {}).config.admin.token, '');
 });
 
-test('a missing variable is an error at the scalar, with every missing one reported', () => {
-  assert.deepEqual(issues('admin:\n  token: ${ADMIN_TOKEN}\nlog: { access: "${LOG_DIR}/access.log" }\n', {}), [
-    'admin.token: environment variable ADMIN_TOKEN is not set (portico.yaml:2:10)',
-    'log.access: environment variable LOG_DIR is not set (portico.yaml:3:16)',
+void test('a missing variable is an error at the scalar, with every missing one reported', () => {
+  assert.deepEqual(
+    issues('admin:\n  token: ${ADMIN_TOKEN}\nlog: { access: "${LOG_DIR}/access.log" }\n', {}),
+    [
+      'admin.token: environment variable ADMIN_TOKEN is not set (portico.yaml:2:10)',
+      'log.access: environment variable LOG_DIR is not set (portico.yaml:3:16)',
+    ],
+  );
+});
+
+void test('keys are not interpolated; escaped references survive validation as text', () => {
+  assert.equal(load('admin: { token: "$${NOT_A_VAR}" }\n', {}).config.admin.token, '${NOT_A_VAR}');
+  assert.deepEqual(issues('${KEY}: 1\n', { KEY: 'max_headers' }), [
+    '${KEY}: unknown key (portico.yaml:1:1)',
   ]);
 });
 
-test('keys are not interpolated; escaped references survive validation as text', () => {
-  assert.equal(load('admin: { token: "$${NOT_A_VAR}" }\n', {}).config.admin.token, '${NOT_A_VAR}');
-  assert.deepEqual(issues('${KEY}: 1\n', { KEY: 'max_headers' }), ['${KEY}: unknown key (portico.yaml:1:1)']);
-});
-
-test('env defaults to process.env', () => {
+void test('env defaults to process.env', () => {
   process.env.PORTICO_TEST_MAX_HEADERS = '33';
   try {
-    const r = loadConfigText('max_headers: ${PORTICO_TEST_MAX_HEADERS}\n', 'x.yaml', { plugins: noPlugins });
+    const r = loadConfigText('max_headers: ${PORTICO_TEST_MAX_HEADERS}\n', 'x.yaml', {
+      plugins: noPlugins,
+    });
     assert.equal(r.config.max_headers, 33);
   } finally {
     delete process.env.PORTICO_TEST_MAX_HEADERS;

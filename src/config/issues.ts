@@ -26,7 +26,10 @@ export function formatPath(path: Path): string {
 
 /** `routes[2].plugins.request-termination.status: must be >= 100 (portico.yaml:41:17)` */
 export function formatIssue(i: ConfigIssue): string {
-  const where = i.line !== undefined ? `${i.file ?? ''}${i.file ? ':' : ''}${i.line}:${i.column ?? 1}` : (i.file ?? '');
+  const where =
+    i.line !== undefined
+      ? `${i.file ?? ''}${i.file ? ':' : ''}${i.line}:${i.column ?? 1}`
+      : (i.file ?? '');
   const head = i.path ? `${i.path}: ${i.message}` : i.message;
   return where ? `${head} (${where})` : head;
 }
@@ -53,6 +56,7 @@ export function sortIssues(issues: readonly ConfigIssue[]): ConfigIssue[] {
     seen.add(k);
     return true;
   });
-  const rank = (i: ConfigIssue): number => (i.line ?? Number.MAX_SAFE_INTEGER) * 1e6 + (i.column ?? 0);
+  const rank = (i: ConfigIssue): number =>
+    (i.line ?? Number.MAX_SAFE_INTEGER) * 1e6 + (i.column ?? 0);
   return unique.sort((a, b) => rank(a) - rank(b));
 }

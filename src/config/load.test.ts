@@ -11,7 +11,10 @@ import { fakePlugins } from '../../test/fixtures/config/fake-plugins.ts';
 const teapot = definePlugin({
   name: 'request-termination',
   priority: 1,
-  schema: Type.Object({ status: Type.Integer({ minimum: 100, maximum: 599 }) }, { additionalProperties: false }),
+  schema: Type.Object(
+    { status: Type.Integer({ minimum: 100, maximum: 599 }) },
+    { additionalProperties: false },
+  ),
   create: () => ({}),
 });
 const only =
@@ -19,7 +22,8 @@ const only =
   (name: string): PluginDefinition | undefined =>
     defs.find((d) => d.name === name);
 
-const load = (text: string, plugins = only(teapot)) => loadConfigText(text, 'portico.yaml', { plugins, env: {} });
+const load = (text: string, plugins = only(teapot)) =>
+  loadConfigText(text, 'portico.yaml', { plugins, env: {} });
 
 /** The formatted issues of a config that must fail. */
 function issues(text: string, plugins = only(teapot)): string[] {
@@ -35,7 +39,7 @@ function issues(text: string, plugins = only(teapot)): string[] {
 
 const lines = (...l: string[]) => l.join('\n') + '\n';
 
-test('a minimal config gets every default filled in', () => {
+void test('a minimal config gets every default filled in', () => {
   const r = load(lines('routes:', '  - name: r', '    paths: [/]'));
   assert.equal(r.file, 'portico.yaml');
   assert.deepEqual(r.warnings, []);
@@ -47,17 +51,21 @@ test('a minimal config gets every default filled in', () => {
   assert.equal(r.config.max_body_size, '10mb');
   assert.equal(r.config.max_headers, 100);
   assert.equal(r.config.shutdown_timeout, '30s');
-  assert.deepEqual(r.config.routes, [{ name: 'r', paths: ['/'], strip_path: true, preserve_host: false, plugins: {} }]);
+  assert.deepEqual(r.config.routes, [
+    { name: 'r', paths: ['/'], strip_path: true, preserve_host: false, plugins: {} },
+  ]);
   assert.deepEqual(r.config.services, []);
   assert.deepEqual(r.config.plugins, {});
 });
 
-test('service timeouts default inside a service', () => {
-  const r = load(lines('services:', '  - name: s', '    url: http://a:1', '    timeouts: { read: 2s }'));
+void test('service timeouts default inside a service', () => {
+  const r = load(
+    lines('services:', '  - name: s', '    url: http://a:1', '    timeouts: { read: 2s }'),
+  );
   assert.deepEqual(r.config.services[0]?.timeouts, { connect: '5s', read: '2s' });
 });
 
-test('a bad plugin field is reported with its full path and the value position', () => {
+void test('a bad plugin field is reported with its full path and the value position', () => {
   const text = lines(
     'routes:',
     '  - name: teapot',
@@ -66,7 +74,9 @@ test('a bad plugin field is reported with its full path and the value position',
     '      request-termination:',
     '        status: 42',
   );
-  assert.deepEqual(issues(text), ['routes[0].plugins.request-termination.status: must be >= 100 (portico.yaml:6:17)']);
+  assert.deepEqual(issues(text), [
+    'routes[0].plugins.request-termination.status: must be >= 100 (portico.yaml:6:17)',
+  ]);
   const err = (() => {
     try {
       load(text);
@@ -84,30 +94,50 @@ test('a bad plugin field is reported with its full path and the value position',
   });
 });
 
-test('plugin configs get their defaults; an empty plugin entry means {}', () => {
-  const r = load(lines('plugins:', '  key-auth:', 'routes:', '  - name: r', '    paths: [/]'), fakePlugins);
-  assert.deepEqual(r.config.plugins, { 'key-auth': { header: 'x-api-key', hide_credentials: true } });
+void test('plugin configs get their defaults; an empty plugin entry means {}', () => {
+  const r = load(
+    lines('plugins:', '  key-auth:', 'routes:', '  - name: r', '    paths: [/]'),
+    fakePlugins,
+  );
+  assert.deepEqual(r.config.plugins, {
+    'key-auth': { header: 'x-api-key', hide_credentials: true },
+  });
 });
 
-test('unknown keys are named and positioned at the key', () => {
+void test('unknown keys are named and positioned at the key', () => {
   assert.deepEqual(issues(lines('routes:', '  - name: r', '    paths: [/]', '    pathz: 1')), [
     'routes[0].pathz: unknown key (portico.yaml:4:5)',
   ]);
   assert.deepEqual(issues(lines('listen_on: 1')), ['listen_on: unknown key (portico.yaml:1:1)']);
 });
 
-test('missing required fields name the missing key and point at the parent map', () => {
-  assert.deepEqual(issues(lines('services:', '  - url: http://a:1')), ['services[0].name: is required (portico.yaml:2:5)']);
+void test('missing required fields name the missing key and point at the parent map', () => {
+  assert.deepEqual(issues(lines('services:', '  - url: http://a:1')), [
+    'services[0].name: is required (portico.yaml:2:5)',
+  ]);
 });
 
-test('unknown plugins are reported at their key, in every plugins map', () => {
+void test('unknown plugins are reported at their key, in every plugins map', () => {
   assert.deepEqual(
-    issues(lines('plugins:', '  nope: {}', 'routes:', '  - name: r', '    paths: [/]', '    plugins:', '      foo: {}')),
-    ['plugins.nope: unknown plugin "nope" (portico.yaml:2:3)', 'routes[0].plugins.foo: unknown plugin "foo" (portico.yaml:7:7)'],
+    issues(
+      lines(
+        'plugins:',
+        '  nope: {}',
+        'routes:',
+        '  - name: r',
+        '    paths: [/]',
+        '    plugins:',
+        '      foo: {}',
+      ),
+    ),
+    [
+      'plugins.nope: unknown plugin "nope" (portico.yaml:2:3)',
+      'routes[0].plugins.foo: unknown plugin "foo" (portico.yaml:7:7)',
+    ],
   );
 });
 
-test('duplicate names and dangling service references are reported together', () => {
+void test('duplicate names and dangling service references are reported together', () => {
   const text = lines(
     'services:',
     '  - { name: a, url: "http://a:1" }',
@@ -128,52 +158,86 @@ test('duplicate names and dangling service references are reported together', ()
   ]);
 });
 
-test('a route with no service is fine: a plugin may answer alone', () => {
-  const r = load(lines('routes:', '  - name: r', '    paths: [/]', '    plugins:', '      request-termination: { status: 503 }'));
+void test('a route with no service is fine: a plugin may answer alone', () => {
+  const r = load(
+    lines(
+      'routes:',
+      '  - name: r',
+      '    paths: [/]',
+      '    plugins:',
+      '      request-termination: { status: 503 }',
+    ),
+  );
   assert.equal(r.config.routes[0]?.service, undefined);
 });
 
-test('YAML syntax errors carry line and column; duplicate keys are errors', () => {
+void test('YAML syntax errors carry line and column; duplicate keys are errors', () => {
   assert.deepEqual(issues(lines('routes:', '  - name: r', '    paths: [/a, /b', 'log: {}')), [
     'Flow sequence in block collection must be sufficiently indented and end with a ] (portico.yaml:4:1)',
   ]);
-  assert.deepEqual(issues(lines('log:', '  level: info', '  level: warn')), ['Map keys must be unique (portico.yaml:3:3)']);
+  assert.deepEqual(issues(lines('log:', '  level: info', '  level: warn')), [
+    'Map keys must be unique (portico.yaml:3:3)',
+  ]);
 });
 
-test('an empty or comment-only file is a clear error; so is a non-map document', () => {
+void test('an empty or comment-only file is a clear error; so is a non-map document', () => {
   assert.deepEqual(issues(''), ['config file is empty (portico.yaml)']);
   assert.deepEqual(issues('# nothing yet\n'), ['config file is empty (portico.yaml)']);
-  assert.deepEqual(issues('- a\n'), ['must be a mapping of settings (e.g. `routes: [...]`) (portico.yaml:1:1)']);
+  assert.deepEqual(issues('- a\n'), [
+    'must be a mapping of settings (e.g. `routes: [...]`) (portico.yaml:1:1)',
+  ]);
 });
 
-test('JSON input is read as YAML, with positions', () => {
+void test('JSON input is read as YAML, with positions', () => {
   const json = JSON.stringify({ routes: [{ name: 'r', paths: ['/'] }], max_headers: 5 }, null, 2);
   assert.equal(load(json).config.max_headers, 5);
   const bad = '{\n  "routes": [],\n  "max_headers": 0\n}\n';
   assert.deepEqual(issues(bad), ['max_headers: must be >= 1 (portico.yaml:3:18)']);
 });
 
-test('durations and sizes get one clear message instead of union noise', () => {
-  assert.deepEqual(issues(lines('header_timeout: 5 sec', 'max_body_size: lots', 'services:', '  - name: s', '    url: http://a:1', '    timeouts: { connect: -1 }')), [
-    'header_timeout: must be a duration such as 250ms, 2s, 1m (portico.yaml:1:17)',
-    'max_body_size: must be a size such as 512kb, 10mb (portico.yaml:2:16)',
-    'services[0].timeouts.connect: must be a duration such as 250ms, 2s, 1m (portico.yaml:6:26)',
-  ]);
+void test('durations and sizes get one clear message instead of union noise', () => {
+  assert.deepEqual(
+    issues(
+      lines(
+        'header_timeout: 5 sec',
+        'max_body_size: lots',
+        'services:',
+        '  - name: s',
+        '    url: http://a:1',
+        '    timeouts: { connect: -1 }',
+      ),
+    ),
+    [
+      'header_timeout: must be a duration such as 250ms, 2s, 1m (portico.yaml:1:17)',
+      'max_body_size: must be a size such as 512kb, 10mb (portico.yaml:2:16)',
+      'services[0].timeouts.connect: must be a duration such as 250ms, 2s, 1m (portico.yaml:6:26)',
+    ],
+  );
   // `.inf` passes the schema (a number >= 0) but is no usable duration.
-  assert.deepEqual(issues('request_timeout: .inf\n'), ['request_timeout: must be a duration such as 250ms, 2s, 1m (portico.yaml:1:18)']);
-  assert.equal(load('header_timeout: 250ms\nmax_body_size: 512kb\n').config.header_timeout, '250ms');
-});
-
-test('human messages for enums, types, lengths and literal unions', () => {
-  assert.deepEqual(issues(lines('log: { level: loud, access: "" }', 'max_headers: many', 'admin: { listen: nowhere }')), [
-    'log.level: must be one of: trace, debug, info, warn, error, fatal, silent (portico.yaml:1:15)',
-    'log.access: must not be empty (portico.yaml:1:29)',
-    'max_headers: must be an integer (portico.yaml:2:14)',
-    'admin.listen: must be a string matching ^(\\[[0-9a-fA-F:.]+\\]|[^\\s:]*):\\d{1,5}$ or "off" (portico.yaml:3:18)',
+  assert.deepEqual(issues('request_timeout: .inf\n'), [
+    'request_timeout: must be a duration such as 250ms, 2s, 1m (portico.yaml:1:18)',
   ]);
+  assert.equal(
+    load('header_timeout: 250ms\nmax_body_size: 512kb\n').config.header_timeout,
+    '250ms',
+  );
 });
 
-test('a union of objects reports the errors of the branch the value meant', () => {
+void test('human messages for enums, types, lengths and literal unions', () => {
+  assert.deepEqual(
+    issues(
+      lines('log: { level: loud, access: "" }', 'max_headers: many', 'admin: { listen: nowhere }'),
+    ),
+    [
+      'log.level: must be one of: trace, debug, info, warn, error, fatal, silent (portico.yaml:1:15)',
+      'log.access: must not be empty (portico.yaml:1:29)',
+      'max_headers: must be an integer (portico.yaml:2:14)',
+      'admin.listen: must be a string matching ^(\\[[0-9a-fA-F:.]+\\]|[^\\s:]*):\\d{1,5}$ or "off" (portico.yaml:3:18)',
+    ],
+  );
+});
+
+void test('a union of objects reports the errors of the branch the value meant', () => {
   const shaped = definePlugin({
     name: 'shaped',
     priority: 1,
@@ -188,14 +252,14 @@ test('a union of objects reports the errors of the branch the value meant', () =
   ]);
 });
 
-test('plugin warnings are recorded with the plugin path and position; the config still loads', () => {
+void test('plugin warnings are recorded with the plugin path and position; the config still loads', () => {
   const r = load(lines('plugins:', '  key-auth: { hide_credentials: false }'), fakePlugins);
   assert.deepEqual(r.warnings.map(formatIssue), [
     'plugins.key-auth: hide_credentials: false forwards API keys upstream (portico.yaml:2:13)',
   ]);
 });
 
-test('a plugin warn() that throws becomes an error naming the plugin', () => {
+void test('a plugin warn() that throws becomes an error naming the plugin', () => {
   const broken = definePlugin({
     name: 'broken',
     priority: 1,
@@ -210,7 +274,7 @@ test('a plugin warn() that throws becomes an error naming the plugin', () => {
   ]);
 });
 
-test('loadConfigFile reads a file and reports by its name', async () => {
+void test('loadConfigFile reads a file and reports by its name', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'portico-config-'));
   try {
     const file = join(dir, 'portico.yaml');
@@ -224,23 +288,30 @@ test('loadConfigFile reads a file and reports by its name', async () => {
       assert.equal(err.message, `max_headers: must be >= 1 (${file}:1:14)`);
       return true;
     });
-    await assert.rejects(loadConfigFile(join(dir, 'missing.yaml'), { plugins: only() }), (err: unknown) => {
-      assert.ok(err instanceof ConfigError);
-      assert.match(err.message, /^cannot read config file: ENOENT/);
-      return true;
-    });
+    await assert.rejects(
+      loadConfigFile(join(dir, 'missing.yaml'), { plugins: only() }),
+      (err: unknown) => {
+        assert.ok(err instanceof ConfigError);
+        assert.match(err.message, /^cannot read config file: ENOENT/);
+        return true;
+      },
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 });
 
-test('the full fixture loads with interpolation, defaults and plugin configs', async () => {
+void test('the full fixture loads with interpolation, defaults and plugin configs', async () => {
   const file = new URL('../../test/fixtures/config/full.yaml', import.meta.url).pathname;
   const r = await loadConfigFile(file, { plugins: fakePlugins, env: { ADMIN_TOKEN: 's3cret' } });
   assert.equal(r.config.admin.token, 's3cret');
   assert.equal(r.config.services[0]?.url, 'http://127.0.0.1:9000');
   assert.deepEqual(r.config.services[1]?.targets?.[1], { url: 'http://10.0.0.3:9000', weight: 1 });
-  assert.deepEqual(r.config.routes[1]?.plugins, { 'key-auth': { header: 'x-api-key', hide_credentials: true } });
+  assert.deepEqual(r.config.routes[1]?.plugins, {
+    'key-auth': { header: 'x-api-key', hide_credentials: true },
+  });
   assert.deepEqual(r.config.routes[2]?.plugins, { 'request-termination': { status: 410 } });
-  assert.deepEqual(r.config.consumers[0]?.credentials, { 'key-auth': [{ key: 'alice-secret-key' }] });
+  assert.deepEqual(r.config.consumers[0]?.credentials, {
+    'key-auth': [{ key: 'alice-secret-key' }],
+  });
 });

@@ -49,7 +49,8 @@ export function loadConfigText(text: string, file: string, opts: LoadOptions): L
   if (unresolved.length > 0) throw new ConfigError(sortIssues(unresolved));
 
   const data: unknown = doc.toJS();
-  if (!isRecord(data)) throw new ConfigError([map.issue([], 'must be a mapping of settings (e.g. `routes: [...]`)')]);
+  if (!isRecord(data))
+    throw new ConfigError([map.issue([], 'must be a mapping of settings (e.g. `routes: [...]`)')]);
 
   const schema = validateConfig(data, map);
   const plugins = checkPlugins(data, opts.plugins, map);
@@ -59,7 +60,13 @@ export function loadConfigText(text: string, file: string, opts: LoadOptions): L
 
   // validateConfig returned ok, so ajv has checked `data` against ConfigSchema.
   const config = data as Portico;
-  return { config, hash: configHash(config), file, warnings: sortIssues(plugins.warnings), loadedAt: new Date() };
+  return {
+    config,
+    hash: configHash(config),
+    file,
+    warnings: sortIssues(plugins.warnings),
+    loadedAt: new Date(),
+  };
 }
 
 /** Read `file` (UTF-8) and load it; an unreadable file is a ConfigError too, so callers handle one error type. */

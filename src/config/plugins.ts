@@ -46,7 +46,9 @@ export function checkPlugins(
         result = validatePluginConfig(def.schema, value, path, map);
       } catch (err) {
         // A schema ajv cannot compile is the plugin author's bug; say which plugin rather than crash the load.
-        issues.push(map.issue(path, `plugin "${name}" has an invalid schema: ${message(err)}`, 'key'));
+        issues.push(
+          map.issue(path, `plugin "${name}" has an invalid schema: ${message(err)}`, 'key'),
+        );
         continue;
       }
       issues.push(...result.issues);
@@ -54,7 +56,9 @@ export function checkPlugins(
         try {
           for (const w of def.warn(value)) warnings.push(map.issue(path, w));
         } catch (err) {
-          issues.push(map.issue(path, `plugin "${name}" failed to check its config: ${message(err)}`));
+          issues.push(
+            map.issue(path, `plugin "${name}" failed to check its config: ${message(err)}`),
+          );
         }
       }
     }

@@ -2,14 +2,21 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { redactConfig } from './load.ts';
 
-test('secrets are redacted in a deep copy; the input is untouched', () => {
+void test('secrets are redacted in a deep copy; the input is untouched', () => {
   const config = {
     admin: { listen: '127.0.0.1:8001', token: 'adm1n' },
     plugins: {
       'rate-limiting': { key: ['consumer', 'ip', 'header:X-Tenant'], limit: 10 },
-      'jwt': { secret: 's', client_secret: 'cs', private_key: 'pk', password: 'p', api_key: 'k', max: 3 },
+      jwt: {
+        secret: 's',
+        client_secret: 'cs',
+        private_key: 'pk',
+        password: 'p',
+        api_key: 'k',
+        max: 3,
+      },
       'request-transformer': { add: { headers: { 'X-Api-Key': 'upstream-key', 'X-Trace': 'on' } } },
-      'cache': { key: 'static-key' },
+      cache: { key: 'static-key' },
     },
     consumers: [
       {
@@ -17,8 +24,10 @@ test('secrets are redacted in a deep copy; the input is untouched', () => {
         id: 'c-1',
         credentials: {
           'key-auth': [{ key: 'k1', id: 'cred-1' }],
-          'basic-auth': [{ username: 'alice', password_hash: '$2b$...', hint: 'secret-ish', tags: ['a'] }],
-          'jwt': [{ algorithm: 'HS256', hmac: 'abc', ttl: 60 }],
+          'basic-auth': [
+            { username: 'alice', password_hash: '$2b$...', hint: 'secret-ish', tags: ['a'] },
+          ],
+          jwt: [{ algorithm: 'HS256', hmac: 'abc', ttl: 60 }],
         },
       },
     ],
@@ -30,7 +39,7 @@ test('secrets are redacted in a deep copy; the input is untouched', () => {
     admin: { listen: '127.0.0.1:8001', token: '[redacted]' },
     plugins: {
       'rate-limiting': { key: ['consumer', 'ip', 'header:X-Tenant'], limit: 10 },
-      'jwt': {
+      jwt: {
         secret: '[redacted]',
         client_secret: '[redacted]',
         private_key: '[redacted]',
@@ -39,7 +48,7 @@ test('secrets are redacted in a deep copy; the input is untouched', () => {
         max: 3,
       },
       'request-transformer': { add: { headers: { 'X-Api-Key': '[redacted]', 'X-Trace': 'on' } } },
-      'cache': { key: '[redacted]' },
+      cache: { key: '[redacted]' },
     },
     consumers: [
       {
@@ -47,15 +56,22 @@ test('secrets are redacted in a deep copy; the input is untouched', () => {
         id: 'c-1',
         credentials: {
           'key-auth': [{ key: '[redacted]', id: 'cred-1' }],
-          'basic-auth': [{ username: 'alice', password_hash: '[redacted]', hint: '[redacted]', tags: ['[redacted]'] }],
-          'jwt': [{ algorithm: 'HS256', hmac: '[redacted]', ttl: 60 }],
+          'basic-auth': [
+            {
+              username: 'alice',
+              password_hash: '[redacted]',
+              hint: '[redacted]',
+              tags: ['[redacted]'],
+            },
+          ],
+          jwt: [{ algorithm: 'HS256', hmac: '[redacted]', ttl: 60 }],
         },
       },
     ],
   });
 });
 
-test('an unset (empty) admin token stays empty; non-objects pass through', () => {
+void test('an unset (empty) admin token stays empty; non-objects pass through', () => {
   assert.deepEqual(redactConfig({ admin: { token: '' } }), { admin: { token: '' } });
   assert.equal(redactConfig('x'), 'x');
   assert.equal(redactConfig(null), null);

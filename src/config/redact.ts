@@ -3,7 +3,8 @@ import { isRecord } from './data.ts';
 export const REDACTED = '[redacted]';
 
 // `-` as well as `_`: header maps in plugin configs hold secrets under names like `X-Api-Key`.
-const SECRET_KEY = /(^|[_-])(token|secret|password|password_hash|key|api_key|private_key|client_secret|credentials?)$/i;
+const SECRET_KEY =
+  /(^|[_-])(token|secret|password|password_hash|key|api_key|private_key|client_secret|credentials?)$/i;
 // Inside consumer credentials everything is presumed secret (auth plugins add fields we cannot foresee),
 // except these fields, which identify a credential rather than prove it.
 const CREDENTIAL_PUBLIC = new Set(['id', 'username', 'name', 'algorithm', 'description']);

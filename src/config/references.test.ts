@@ -13,21 +13,35 @@ function issues(text: string): string[] {
   assert.fail('config was accepted');
 }
 
-test('route path grammar', () => {
-  for (const ok of ['/', '/v1/users', '=/v1/health', '/v1/users/{id}', '/a/{x}/b/{y_2}', '~^/v[0-9]+/items$', '~^/(?<id>\\d+)$']) {
+void test('route path grammar', () => {
+  for (const ok of [
+    '/',
+    '/v1/users',
+    '=/v1/health',
+    '/v1/users/{id}',
+    '/a/{x}/b/{y_2}',
+    '~^/v[0-9]+/items$',
+    '~^/(?<id>\\d+)$',
+  ]) {
     assert.equal(pathProblem(ok), undefined, ok);
   }
   assert.equal(pathProblem('v1'), 'must start with "/" (prefix), "=/" (exact) or "~" (regex)');
   assert.equal(pathProblem('=v1'), 'must start with "/" (prefix), "=/" (exact) or "~" (regex)');
   assert.equal(pathProblem('/a/{id'), 'has a "{" without a matching "}"');
   assert.equal(pathProblem('/a/id}'), 'has a "}" without a matching "{"');
-  assert.equal(pathProblem('/a/{}'), 'invalid parameter name "{}" (letters, digits and _, not starting with a digit)');
-  assert.equal(pathProblem('/a/{1d}'), 'invalid parameter name "{1d}" (letters, digits and _, not starting with a digit)');
+  assert.equal(
+    pathProblem('/a/{}'),
+    'invalid parameter name "{}" (letters, digits and _, not starting with a digit)',
+  );
+  assert.equal(
+    pathProblem('/a/{1d}'),
+    'invalid parameter name "{1d}" (letters, digits and _, not starting with a digit)',
+  );
   assert.equal(pathProblem('/a/{id}/b/{id}'), 'duplicate parameter name "{id}"');
   assert.equal(pathProblem('~('), 'invalid regular expression: /(/: Unterminated group');
 });
 
-test('bad paths, proxies, ports and url/targets are reported together with positions', () => {
+void test('bad paths, proxies, ports and url/targets are reported together with positions', () => {
   const text = [
     'listen: [{ address: "0.0.0.0:70000" }]',
     'admin: { listen: "127.0.0.1:99999" }',
@@ -51,7 +65,10 @@ test('bad paths, proxies, ports and url/targets are reported together with posit
   ]);
 });
 
-test('admin listen "off" and port 0 are accepted', () => {
-  const r = loadConfigText('listen: [{ address: ":0" }]\nadmin: { listen: "off" }\n', 'p.yaml', { plugins: () => undefined, env: {} });
+void test('admin listen "off" and port 0 are accepted', () => {
+  const r = loadConfigText('listen: [{ address: ":0" }]\nadmin: { listen: "off" }\n', 'p.yaml', {
+    plugins: () => undefined,
+    env: {},
+  });
   assert.equal(r.config.admin.listen, 'off');
 });

@@ -25,7 +25,12 @@ export function checkReferences(config: unknown, map: SourceMap): ConfigIssue[] 
     if (!isRecord(s)) return;
     const hasUrl = s.url !== undefined;
     if (hasUrl === (s.targets !== undefined)) {
-      out.push(map.issue(['services', i], `must have exactly one of url or targets (it has ${hasUrl ? 'both' : 'neither'})`));
+      out.push(
+        map.issue(
+          ['services', i],
+          `must have exactly one of url or targets (it has ${hasUrl ? 'both' : 'neither'})`,
+        ),
+      );
     }
   });
 
@@ -43,7 +48,9 @@ export function checkReferences(config: unknown, map: SourceMap): ConfigIssue[] 
 
   list(config.trusted_proxies).forEach((c, i) => {
     if (typeof c === 'string' && !isValidCidr(c)) {
-      out.push(map.issue(['trusted_proxies', i], 'must be an IP address or CIDR such as 10.0.0.0/8'));
+      out.push(
+        map.issue(['trusted_proxies', i], 'must be an IP address or CIDR such as 10.0.0.0/8'),
+      );
     }
   });
 
@@ -53,7 +60,12 @@ export function checkReferences(config: unknown, map: SourceMap): ConfigIssue[] 
     }
   });
   const admin = config.admin;
-  if (isRecord(admin) && typeof admin.listen === 'string' && admin.listen !== 'off' && badPort(admin.listen)) {
+  if (
+    isRecord(admin) &&
+    typeof admin.listen === 'string' &&
+    admin.listen !== 'off' &&
+    badPort(admin.listen)
+  ) {
     out.push(map.issue(['admin', 'listen'], 'port must be between 0 and 65535'));
   }
   return out;
@@ -78,7 +90,13 @@ function unique(
     if (typeof v !== 'string') return;
     const prev = first.get(v);
     if (prev === undefined) first.set(v, i);
-    else out.push(map.issue([section, i, field], `duplicate ${label} "${v}" (first used at ${section}[${prev}])`));
+    else
+      out.push(
+        map.issue(
+          [section, i, field],
+          `duplicate ${label} "${v}" (first used at ${section}[${prev}])`,
+        ),
+      );
   });
 }
 
@@ -111,7 +129,8 @@ export function pathProblem(p: string): string | undefined {
     const close = rest.indexOf('}', i + 1);
     if (close < 0) return 'has a "{" without a matching "}"';
     const name = rest.slice(i + 1, close);
-    if (!PARAM.test(name)) return `invalid parameter name "{${name}}" (letters, digits and _, not starting with a digit)`;
+    if (!PARAM.test(name))
+      return `invalid parameter name "{${name}}" (letters, digits and _, not starting with a digit)`;
     if (seen.has(name)) return `duplicate parameter name "{${name}}"`;
     seen.add(name);
     i = close;

@@ -1,4 +1,13 @@
-import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import {
+  LineCounter,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  parseDocument,
+  type Document,
+  type Node,
+} from 'yaml';
 import { formatPath, type ConfigIssue, type Path } from './issues.ts';
 
 interface Pos {
@@ -37,7 +46,8 @@ export class SourceMap {
     const issue: ConfigIssue = { path: formatPath(path), message, file: this.file };
     for (let n = path.length; n >= 0; n--) {
       const e = this.entries.get(pathKey(path.slice(0, n)));
-      const pos = e && ((n === path.length && at === 'key' ? e.key : undefined) ?? e.value ?? e.key);
+      const pos =
+        e && ((n === path.length && at === 'key' ? e.key : undefined) ?? e.value ?? e.key);
       if (pos) return { ...issue, line: pos.line, column: pos.column };
     }
     return issue;
@@ -59,7 +69,12 @@ export interface ParsedSource {
 export function parseSource(text: string, file: string): ParsedSource {
   const lc = new LineCounter();
   // prettyErrors off: we print our own `(file:line:col)` and want the bare message.
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, merge: true });
+  const doc = parseDocument(text, {
+    lineCounter: lc,
+    prettyErrors: false,
+    uniqueKeys: true,
+    merge: true,
+  });
   const map = new SourceMap(file);
   const at = (offset: number): Pos => {
     const p = lc.linePos(offset);

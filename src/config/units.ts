@@ -34,7 +34,13 @@ export function unitKind(schema: unknown): Unit | undefined {
  * gateway will accept at compile time (e.g. `.inf` is a number >= 0 but not a usable duration).
  * Run it on data that passed its schema; it follows properties, records and array items.
  */
-export function checkUnits(schema: unknown, value: unknown, path: Path, map: SourceMap, out: ConfigIssue[]): void {
+export function checkUnits(
+  schema: unknown,
+  value: unknown,
+  path: Path,
+  map: SourceMap,
+  out: ConfigIssue[],
+): void {
   if (!isRecord(schema) || value === undefined) return;
   const unit = unitKind(schema);
   if (unit) {
@@ -48,12 +54,15 @@ export function checkUnits(schema: unknown, value: unknown, path: Path, map: Sou
     return;
   }
   if (Array.isArray(value)) {
-    if (isRecord(schema.items)) value.forEach((v, i) => checkUnits(schema.items, v, [...path, i], map, out));
+    if (isRecord(schema.items))
+      value.forEach((v, i) => checkUnits(schema.items, v, [...path, i], map, out));
     return;
   }
   if (!isRecord(value)) return;
   const props = isRecord(schema.properties) ? schema.properties : {};
-  const patterns = isRecord(schema.patternProperties) ? Object.entries(schema.patternProperties) : [];
+  const patterns = isRecord(schema.patternProperties)
+    ? Object.entries(schema.patternProperties)
+    : [];
   for (const [k, v] of Object.entries(value)) {
     const own = props[k];
     if (own !== undefined) {

@@ -21,7 +21,10 @@ let configValidator: ValidateFunction<Portico> | undefined;
 const pluginValidators = new WeakMap<TSchema, ValidateFunction>();
 
 /** Validate (and default) the file against ConfigSchema. The data is mutated: defaults are filled in. */
-export function validateConfig(data: unknown, map: SourceMap): { ok: boolean; issues: ConfigIssue[] } {
+export function validateConfig(
+  data: unknown,
+  map: SourceMap,
+): { ok: boolean; issues: ConfigIssue[] } {
   configValidator ??= ajv.compile<Portico>(ConfigSchema);
   return run(configValidator, ConfigSchema, data, [], map);
 }

@@ -1,3 +1,5 @@
+import { mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
 import pino from 'pino';
 import type { AccessRecord } from '../sdk/context.ts';
 
@@ -42,13 +44,16 @@ export class AccessLog {
   #timer: NodeJS.Timeout | null = null;
   #onExit: (() => void) | null = null;
   #closing: Promise<void> | null = null;
-  /** The stream can no longer write or close (open failed, or EPIPE made pino stub it out). */
+  /** EPIPE made pino stub the stream out: nothing more can be written, and end() would never emit 'close'. */
   #dead = false;
 
   /**
    * @param target `stdout`, `stderr`, `off`, or a file path (appended to; parent dirs created).
-   * @param onError Called on write/open errors (never thrown: the request already succeeded). Defaults to a
+   * @param onError Called on write errors (never thrown: the request already succeeded). Defaults to a
    *   process warning for the first error only, so a broken disk cannot flood stderr.
+   * @throws when a file target cannot be opened. The file is opened synchronously on purpose: a bad path
+   *   fails the start or reload that asked for it, with the OS error, instead of a log that silently never
+   *   writes (and a stream whose fd never opens also breaks pino's flush-on-exit hook).
    */
   constructor(target: string, onError: (err: Error) => void = warnOnce()) {
     this.#target = target;
@@ -56,26 +61,22 @@ export class AccessLog {
       this.#dest = null;
       return;
     }
+    let fd: number;
+    if (target === 'stdout') fd = 1;
+    else if (target === 'stderr') fd = 2;
+    else {
+      mkdirSync(dirname(target), { recursive: true });
+      fd = openSync(target, 'a');
+    }
     // minLength 1, not 0: we batch ourselves, so any write goes out at once either way, but sonic-boom's
-    // flush(cb) returns before in-flight writes finish when minLength is 0.
-    const common = { sync: false, minLength: 1, maxLength: MAX_BUFFERED };
-    const dest =
-      target === 'stdout'
-        ? pino.destination({ ...common, dest: 1 })
-        : target === 'stderr'
-          ? pino.destination({ ...common, dest: 2 })
-          : pino.destination({ ...common, dest: target, mkdir: true, append: true });
+    // flush(cb) returns before in-flight writes finish when minLength is 0. sonic-boom closes the fd on
+    // end() except for 1 and 2.
+    const dest = pino.destination({ dest: fd, sync: false, minLength: 1, maxLength: MAX_BUFFERED });
     this.#dest = dest;
 
-    let ready = false;
     let last: Error | null = null;
-    dest.once('ready', () => {
-      ready = true;
-    });
     dest.on('error', (err: Error & { code?: string }) => {
-      // Without a ready fd sonic-boom's end() waits for 'ready' forever; after EPIPE pino turns end() into a
-      // no-op. Either way close() must not wait for a 'close' that will never come.
-      if (!ready || err.code === 'EPIPE') this.#dead = true;
+      if (err.code === 'EPIPE') this.#dead = true;
       // pino's EPIPE filter re-emits other errors, so this listener can see the same error twice.
       if (err === last) return;
       last = err;
@@ -162,8 +163,9 @@ export class AccessLog {
     }
     this.#closing = new Promise((resolve) => {
       dest.once('close', () => resolve());
-      // An error while closing is reported through onError; we still consider the log closed.
-      dest.once('error', () => resolve());
+      // A write error while ending (reported through onError) leaves sonic-boom neither ended nor closed, and
+      // still registered for pino's exit flush, which would throw again at exit. Drop the rest and close.
+      dest.once('error', () => dest.destroy());
       dest.end();
     });
     return this.#closing;

@@ -4,6 +4,8 @@ import type { CompiledTable } from '../compile/table.ts';
 import type { LoadedConfig } from '../config/load.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { PipelineEnv } from '../pipeline/env.ts';
+import type { PluginDefinition } from '../sdk/plugin.ts';
+import type { PluginLookup } from '../config/load.ts';
 import { loadConfigFile, loadConfigText, ConfigError, formatIssue } from '../config/load.ts';
 import { compileTable, type Compiled } from '../compile/compile.ts';
 import { lookupPlugin } from '../plugins/registry.ts';
@@ -27,6 +29,8 @@ export interface GatewayOptions {
   clock?: Clock;
   /** Re-read the file when it changes. */
   watch?: boolean;
+  /** Custom plugins besides the built-ins (a custom plugin may not reuse a built-in's name). */
+  plugins?: readonly PluginDefinition[];
 }
 
 export type ReloadResult =
@@ -50,6 +54,7 @@ export class Gateway {
   readonly startedAt = new Date();
   private readonly opts: GatewayOptions;
   private readonly clock: Clock;
+  private readonly lookup: PluginLookup;
   private active!: Active;
   private readonly byTable = new Map<CompiledTable, Active>();
   private listeners: Listener[] = [];
@@ -66,6 +71,11 @@ export class Gateway {
     this.metrics = opts.metrics ?? new Metrics();
     this.clock = opts.clock ?? systemClock;
     this.configText = opts.configText;
+    const custom = new Map((opts.plugins ?? []).map((p) => [p.name, p]));
+    for (const name of custom.keys()) {
+      if (lookupPlugin(name)) throw new Error(`custom plugin "${name}" has the name of a built-in plugin`);
+    }
+    this.lookup = custom.size === 0 ? lookupPlugin : (name) => custom.get(name) ?? lookupPlugin(name);
   }
 
   /** Loads, compiles and starts listening; throws ConfigError with every issue on a bad file. */
@@ -166,11 +176,11 @@ export class Gateway {
   }
 
   private deps() {
-    return { plugins: lookupPlugin, pools: this.pools, metrics: this.metrics, logger: this.logger, clock: this.clock };
+    return { plugins: this.lookup, pools: this.pools, metrics: this.metrics, logger: this.logger, clock: this.clock };
   }
 
   private async load(): Promise<LoadedConfig> {
-    const opts = { plugins: lookupPlugin, env: this.opts.env };
+    const opts = { plugins: this.lookup, env: this.opts.env };
     if (this.configText !== undefined) return loadConfigText(this.configText, this.opts.configFile ?? 'config.yaml', opts);
     if (!this.opts.configFile) throw new Error('no config file or text given');
     return loadConfigFile(this.opts.configFile, opts);

@@ -22,7 +22,10 @@ function statusFor(code: string | undefined): [number, string, string] {
  * and close; the upstream never sees any of it.
  */
 export function onClientError(err: Error & { code?: string }, socket: Duplex, onRefused?: (status: number) => void): void {
-  if (err.code === 'ECONNRESET' || !socket.writable) {
+  // A response already went out on this socket (e.g. the pipeline refused the head, then node failed on the
+  // body that followed): never write a second one.
+  const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } | null })._httpMessage;
+  if (err.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
     socket.destroy();
     return;
   }

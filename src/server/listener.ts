@@ -53,8 +53,9 @@ export async function listen(
     server.headersTimeout = l.headerTimeout;
     server.requestTimeout = l.requestTimeout;
     server.keepAliveTimeout = l.keepAliveTimeout;
-    // One more than we accept so an overflow is detectable instead of silently truncated.
-    server.maxHeadersCount = l.maxHeaders + 1;
+    // No count limit in node (it would drop or 431 the excess): the pipeline counts rawHeaders against
+    // max_headers and answers 400; max_header_size still bounds the head's bytes.
+    server.maxHeadersCount = 0;
   };
   apply(limits);
   server.on('clientError', (err: Error & { code?: string }, socket) => onClientError(err, socket, onRefused));

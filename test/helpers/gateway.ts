@@ -1,6 +1,7 @@
 import { startInstance, type Instance } from '../../src/runtime/instance.ts';
 import { nullLogger, createLogger } from '../../src/observability/logger.ts';
 import { Metrics } from '../../src/observability/metrics.ts';
+import type { PluginDefinition } from '../../src/sdk/plugin.ts';
 
 export interface TestGateway {
   readonly instance: Instance;
@@ -17,7 +18,10 @@ export interface TestGateway {
  * Starts Portico in-process from YAML text. Listeners default to 127.0.0.1:0 and admin to 127.0.0.1:0
  * unless the YAML sets them; access logs are off unless set. Set PORTICO_TEST_LOG=debug to see logs.
  */
-export async function startGateway(yaml: string, opts: { env?: Record<string, string> } = {}): Promise<TestGateway> {
+export async function startGateway(
+  yaml: string,
+  opts: { env?: Record<string, string>; plugins?: PluginDefinition[] } = {},
+): Promise<TestGateway> {
   let text = yaml;
   if (!/^listen:/m.test(text)) text = `listen:\n  - address: 127.0.0.1:0\n${text}`;
   if (!/^admin:/m.test(text)) text = `admin:\n  listen: 127.0.0.1:0\n${text}`;
@@ -29,6 +33,7 @@ export async function startGateway(yaml: string, opts: { env?: Record<string, st
     logger: level ? createLogger(level) : nullLogger,
     metrics: new Metrics(),
     env: { ...process.env, ...opts.env },
+    plugins: opts.plugins ?? [],
   });
   const port = instance.gateway.ports()[0]!;
   return {
