@@ -227,12 +227,18 @@ async function main(): Promise<void> {
   for (const s of selected) {
     const result: ScenarioResult = { id: s.id, name: s.name, kind: s.target.kind, status: 'ok', warnings: [], rounds: [] };
     results.push(result);
+    let stage = 'fixtures';
+    let child: Child | undefined;
     try {
       const headers: HeaderSet = { ...s.headers };
       const headerSets = await resolve(s.headerSets);
-      const { child, port } = await startTarget(s, ctx);
+      stage = 'start';
+      const started = await startTarget(s, ctx);
+      child = started.child;
+      const port = started.port;
       result.pid = child.pid;
       result.port = port;
+      stage = 'pre-flight';
       const method = s.method ?? 'GET';
       const pre = await httpGet(port, s.path, { ...headers, ...headerSets?.[0] }, 5_000, method, s.body);
       result.preflight = { status: pre.status, body: pre.body.slice(0, 200) };
@@ -243,13 +249,14 @@ async function main(): Promise<void> {
       progress(`  started ${s.id} (${s.name}) pid ${child.pid} port ${port}`);
     } catch (err) {
       bailIfInterrupted();
+      if (child) await stop(child, 1_000);
       const reason = (err as Error).message;
-      if (s.target.kind === 'portico') {
+      if (stage === 'start' && s.target.kind === 'portico') {
         result.status = 'skipped';
         result.reason = `portico not startable: ${reason}`;
       } else {
         result.status = 'failed';
-        result.reason = reason;
+        result.reason = `${stage}: ${reason}`;
       }
       progress(`  ${result.status} ${s.id}: ${result.reason}`);
     }

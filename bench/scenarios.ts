@@ -63,7 +63,7 @@ export interface Scenario {
   /**
    * Distinct header sets to rotate through, one per request in order (merged over `headers`), e.g. 1,000
    * different `authorization` tokens. wrk: a generated Lua script with prebuilt requests and one rotating
-   * counter; autocannon: its `requests` array (each connection walks the list).
+   * counter; autocannon: its `requests` array (one dynamic request drawing from a process-wide counter).
    */
   headerSets?: Lazy<HeaderSet[]>;
   /**

@@ -105,6 +105,9 @@ function keywordMessage(e: ErrorObject, p: Record<string, unknown>): string {
   }
 }
 
+// Errors about an object's members, reported at the object itself.
+const INSIDES = new Set(['required', 'additionalProperties', 'dependentRequired']);
+
 /** Either one message for the whole union, or the index of the branch whose own errors should be reported. */
 function unionVerdict(u: ErrorObject, inside: readonly ErrorObject[]): string | number {
   const branches: unknown[] = Array.isArray(u.schema) ? u.schema : [];
@@ -129,7 +132,8 @@ function unionVerdict(u: ErrorObject, inside: readonly ErrorObject[]): string | 
     only !== undefined &&
     inside.some(
       (e) =>
-        e.schemaPath.startsWith(`${u.schemaPath}/${only}/`) && e.instancePath !== u.instancePath,
+        e.schemaPath.startsWith(`${u.schemaPath}/${only}/`) &&
+        (e.instancePath !== u.instancePath || INSIDES.has(e.keyword)),
     )
   ) {
     return only;

@@ -250,6 +250,9 @@ void test('a union of objects reports the errors of the branch the value meant',
   assert.deepEqual(issues(lines('plugins:', '  shaped: { kind: b, s: 1 }'), only(shaped)), [
     'plugins.shaped.s: must be a string (portico.yaml:2:25)',
   ]);
+  assert.deepEqual(issues(lines('plugins:', '  shaped: { kind: a }'), only(shaped)), [
+    'plugins.shaped.n: is required (portico.yaml:2:11)',
+  ]);
 });
 
 void test('plugin warnings are recorded with the plugin path and position; the config still loads', () => {

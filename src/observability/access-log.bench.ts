@@ -4,7 +4,8 @@
  * target defaults to /dev/null, which measures the main-thread cost (serialize + buffer + write dispatch);
  * pass a file path to include a real disk. Writes run in batches with a macrotask between them, as requests
  * do, so sonic-boom's async writes drain and the buffer cap never drops lines; only the synchronous part of
- * each batch is timed.
+ * each batch is timed. Variants run interleaved over several rounds (JIT and machine noise hit all alike);
+ * the median round is reported.
  */
 import { setImmediate as tick } from 'node:timers/promises';
 import pino from 'pino';
@@ -13,11 +14,12 @@ import { AccessLog } from './access-log.ts';
 
 const target = process.argv[2] ?? '/dev/null';
 const BATCH = 1000;
-const BATCHES = 400;
-const WARMUP_BATCHES = 50;
+const BATCHES = 200;
+const WARMUP_BATCHES = 20;
+const ROUNDS = 5;
 
 // Distinct records, as in real traffic (fresh ids, varying paths and numbers), built up front so the timing
-// is the log's cost, not the record's construction.
+// is the log's cost, not the record's construction. Latencies rounded to µs as exchange.ts does.
 const records: AccessRecord[] = Array.from({ length: 4096 }, (_, i) => ({
   request_id: `01JZ${i.toString(36).padStart(8, '0')}QW3RTY`,
   timestamp: new Date(1_760_000_000_000 + i).toISOString(),
@@ -27,8 +29,8 @@ const records: AccessRecord[] = Array.from({ length: 4096 }, (_, i) => ({
   service: 'orders',
   upstream: '10.0.3.17:8080',
   status: i % 50 === 0 ? 502 : 200,
-  latency_ms: 3.25 + (i % 100) / 7,
-  upstream_latency_ms: 2.5 + (i % 100) / 7,
+  latency_ms: Math.round((3.25 + (i % 100) / 7) * 1000) / 1000,
+  upstream_latency_ms: Math.round((2.5 + (i % 100) / 7) * 1000) / 1000,
   bytes_in: i % 5 === 0 ? 512 : 0,
   bytes_out: 1834 + i,
   client_ip: '203.0.113.42',
@@ -37,104 +39,131 @@ const records: AccessRecord[] = Array.from({ length: 4096 }, (_, i) => ({
   ...(i % 10 === 0 ? { auth_error: 'expired token' } : {}),
 }));
 
-type Write = (r: AccessRecord) => void;
+interface Sink {
+  write(r: AccessRecord): void;
+  done(): Promise<void>;
+}
 
-async function measure(name: string, write: Write, done: () => Promise<void>): Promise<void> {
+type Destination = ReturnType<typeof pino.destination>;
+const destOpts = { dest: target, sync: false, append: true } as const;
+
+function ended(dest: Destination): Promise<void> {
+  return new Promise((resolve) => {
+    dest.once('close', () => resolve());
+    dest.end();
+  });
+}
+
+const variants: { name: string; make(): Sink }[] = [
+  {
+    // What AccessLog does: JSON.stringify, own 4 KiB string batch, then sonic-boom.
+    name: 'AccessLog (stringify, own 4 KiB batch) [chosen]',
+    make: () => {
+      const log = new AccessLog(target);
+      return { write: (r) => log.write(r), done: () => log.close() };
+    },
+  },
+  {
+    // The obvious alternative: let sonic-boom batch (minLength 4096). Slower: Buffer.byteLength of its
+    // growing pending chunk on every write.
+    name: 'stringify into sonic-boom minLength 4096',
+    make: () => {
+      const dest = pino.destination({ ...destOpts, minLength: 4096 });
+      return { write: (r) => dest.write(JSON.stringify(r) + '\n'), done: () => ended(dest) };
+    },
+  },
+  {
+    name: 'stringify into sonic-boom minLength 0 (no batch)',
+    make: () => {
+      const dest = pino.destination({ ...destOpts, minLength: 0 });
+      return { write: (r) => dest.write(JSON.stringify(r) + '\n'), done: () => ended(dest) };
+    },
+  },
+  {
+    // sonic-boom in buffer mode tracks lengths as numbers, but pays a Buffer per line.
+    name: 'Buffer.from(stringify), contentMode buffer 4096',
+    make: () => {
+      const dest = pino.destination({ ...destOpts, minLength: 4096, contentMode: 'buffer' });
+      const write = dest.write.bind(dest) as unknown as (b: Buffer) => boolean;
+      return { write: (r) => write(Buffer.from(JSON.stringify(r) + '\n')), done: () => ended(dest) };
+    },
+  },
+  {
+    // pino without its level key: formatters.level → {} alone yields `{,"request_id"…`, so a streamWrite
+    // hook must repair every line.
+    name: 'pino.info, level stripped, minLength 4096',
+    make: () => {
+      const dest = pino.destination({ ...destOpts, minLength: 4096 });
+      const logger = pino(
+        {
+          base: null,
+          timestamp: false,
+          formatters: { level: () => ({}) },
+          hooks: { streamWrite: (s: string) => '{' + s.slice(2) },
+        },
+        dest,
+      );
+      return { write: (r) => logger.info(r), done: () => ended(dest) };
+    },
+  },
+  {
+    // Plain pino.info keeping `"level":30`: pino's floor, for reference only (wrong output).
+    name: 'pino.info with "level":30 (reference)',
+    make: () => {
+      const dest = pino.destination({ ...destOpts, minLength: 4096 });
+      const logger = pino({ base: null, timestamp: false }, dest);
+      return { write: (r) => logger.info(r), done: () => ended(dest) };
+    },
+  },
+  {
+    name: 'JSON.stringify only (floor, no I/O)',
+    make: () => {
+      let n = 0;
+      return {
+        write: (r) => {
+          n += JSON.stringify(r).length;
+        },
+        done: async () => {
+          if (n < 0) throw new Error('unreachable');
+        },
+      };
+    },
+  },
+  {
+    name: 'AccessLog off',
+    make: () => {
+      const log = new AccessLog('off');
+      return { write: (r) => log.write(r), done: () => log.close() };
+    },
+  },
+];
+
+async function round(sink: Sink): Promise<number> {
   let k = 0;
   let ns = 0n;
   for (let b = 0; b < WARMUP_BATCHES + BATCHES; b++) {
     const t0 = process.hrtime.bigint();
-    for (let i = 0; i < BATCH; i++) write(records[k++ & 4095]!);
+    for (let i = 0; i < BATCH; i++) sink.write(records[k++ & 4095]!);
     const t1 = process.hrtime.bigint();
     if (b >= WARMUP_BATCHES) ns += t1 - t0;
     await tick();
   }
-  await done();
-  const per = Number(ns) / (BATCHES * BATCH);
-  console.log(`${name.padEnd(48)} ${per.toFixed(0).padStart(6)} ns/line`);
-}
-
-const destOpts = { dest: target, sync: false, minLength: 4096, append: true } as const;
-
-function endOf(dest: ReturnType<typeof pino.destination>): () => Promise<void> {
-  return () =>
-    new Promise((resolve) => {
-      dest.once('close', () => resolve());
-      dest.end();
-    });
+  await sink.done();
+  return Number(ns) / (BATCHES * BATCH);
 }
 
 async function main(): Promise<void> {
-  console.log(`target ${target}, ${BATCHES * BATCH} lines per variant, Node ${process.version}`);
-
-  // 1. What AccessLog does: JSON.stringify into a batched sonic-boom.
-  const log = new AccessLog(target);
-  await measure('AccessLog (JSON.stringify, minLength 4096)', (r) => log.write(r), () => log.close());
-
-  // 2. pino.info with the level key removed. formatters.level → {} alone produces `{,"request_id"…`, so a
-  //    streamWrite hook must repair every line.
-  {
-    const dest = pino.destination(destOpts);
-    const logger = pino(
-      {
-        base: null,
-        timestamp: false,
-        formatters: { level: () => ({}) },
-        hooks: { streamWrite: (s: string) => '{' + s.slice(2) },
-      },
-      dest,
-    );
-    await measure('pino.info (level stripped via streamWrite)', (r) => logger.info(r), endOf(dest));
+  const line = JSON.stringify(records[1]).length + 1;
+  console.log(`target ${target}, ~${line} B/line, ${ROUNDS} rounds × ${BATCHES * BATCH} lines, Node ${process.version}`);
+  const results = variants.map(() => [] as number[]);
+  for (let r = 0; r < ROUNDS; r++) {
+    for (let v = 0; v < variants.length; v++) results[v]!.push(await round(variants[v]!.make()));
   }
-
-  // 3. Plain pino.info, keeping its `"level":30` — the floor for pino, shown for reference only.
-  {
-    const dest = pino.destination(destOpts);
-    const logger = pino({ base: null, timestamp: false }, dest);
-    await measure('pino.info (with "level":30, reference)', (r) => logger.info(r), endOf(dest));
-  }
-
-  // 4. JSON.stringify without batching: one fs.write per idle period instead of per 4 KiB.
-  {
-    const dest = pino.destination({ ...destOpts, minLength: 0 });
-    await measure('JSON.stringify, minLength 0', (r) => dest.write(JSON.stringify(r) + '\n'), endOf(dest));
-  }
-
-  // 5. sonic-boom in buffer mode: one Buffer.from per line, but sonic-boom tracks lengths as numbers.
-  {
-    const dest = pino.destination({ ...destOpts, contentMode: 'buffer' });
-    await measure('Buffer.from(JSON.stringify), contentMode buffer', (r) => dest.write(Buffer.from(JSON.stringify(r) + '\n') as unknown as string), endOf(dest));
-  }
-
-  // 6. Own batching in front of an unbatched sonic-boom: concat lines, hand over 4 KiB at a time.
-  {
-    const dest = pino.destination({ ...destOpts, minLength: 0 });
-    let buf = '';
-    await measure('JSON.stringify, own 4 KiB batch, minLength 0', (r) => {
-      buf += JSON.stringify(r) + '\n';
-      if (buf.length >= 4096) {
-        dest.write(buf);
-        buf = '';
-      }
-    }, async () => {
-      dest.write(buf);
-      await endOf(dest)();
-    });
-  }
-
-  // 7. JSON.stringify alone: the floor.
-  {
-    let n = 0;
-    await measure('JSON.stringify only (floor)', (r) => {
-      n += JSON.stringify(r).length;
-    }, async () => {
-      if (n === 0) throw new Error('unreachable');
-    });
-  }
-
-  // 8. off: the cost a disabled log adds to every request.
-  const off = new AccessLog('off');
-  await measure('AccessLog off', (r) => off.write(r), () => off.close());
+  variants.forEach((v, i) => {
+    const sorted = results[i]!.sort((a, b) => a - b);
+    const median = sorted[Math.floor(sorted.length / 2)]!;
+    console.log(`${v.name.padEnd(50)} ${median.toFixed(0).padStart(6)} ns/line  (min ${sorted[0]!.toFixed(0)})`);
+  });
 }
 
 await main();

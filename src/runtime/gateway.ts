@@ -238,12 +238,15 @@ export class Gateway {
 
   /** Opens listeners for new addresses and closes those no longer configured (draining them). */
   private async syncListeners(addresses: string[], table: CompiledTable): Promise<void> {
-    const keep = this.listeners.filter((l) => addresses.includes(l.address));
-    const drop = this.listeners.filter((l) => !addresses.includes(l.address));
+    // A listener bound to port 0 also answers to the port it actually got.
+    const matches = (l: Listener, addr: string): boolean =>
+      l.address === addr || `${l.address.slice(0, l.address.lastIndexOf(':'))}:${l.port()}` === addr;
+    const keep = this.listeners.filter((l) => addresses.some((a) => matches(l, a)));
+    const drop = this.listeners.filter((l) => !keep.includes(l));
     const opened: Listener[] = [];
     try {
       for (const addr of addresses) {
-        if (keep.some((l) => l.address === addr) || opened.some((l) => l.address === addr)) continue;
+        if (keep.some((l) => matches(l, addr)) || opened.some((l) => matches(l, addr))) continue;
         const facts = { scheme: 'http' as const, port: 0 };
         const handler = createRequestListener(this.pipelineEnv(), this.acquire, facts);
         const l = await listen(addr, serverLimits(table), handler, (status) => this.table.noRouteMetrics.observe(status, 0, null));
