@@ -206,3 +206,21 @@ void test('an empty router matches nothing', () => {
   assert.equal(r.match(req('/')), null);
   assert.deepEqual(r.explain(req('/')), { winner: null, candidates: [] });
 });
+
+void test('segments whose hashes collide are told apart', () => {
+  // "Aa" and "BB" have the same 31-based string hash, like in Java
+  const r = new Router([route('Aa', ['/Aa/x']), route('BB', ['/BB/x']), route('tpl', ['/{s}/y'])]);
+  assert.equal(winner(r, req('/Aa/x')), 'Aa');
+  assert.equal(winner(r, req('/BB/x/z')), 'BB');
+  assert.equal(winner(r, req('/Ab/x')), null);
+  assert.equal(winner(r, req('/BB/y')), 'tpl');
+});
+
+void test('exact patterns with a trailing slash and the root', () => {
+  const r = new Router([route('root', ['=/']), route('dir', ['=/v1/users/']), route('file', ['=/v1/users'])]);
+  assert.equal(winner(r, req('/')), 'root');
+  assert.equal(winner(r, req('/v1/users/')), 'dir');
+  assert.equal(winner(r, req('/v1/users')), 'file');
+  assert.equal(winner(r, req('/v1')), null);
+  assert.equal(winner(r, req('/v1/users/x')), null);
+});
