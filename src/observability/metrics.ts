@@ -99,7 +99,8 @@ export class Metrics {
   readonly #upstream: Histogram<'route' | 'service'>;
   readonly #reloads: Counter<'result'>;
   readonly #configInfo: Gauge<'hash'>;
-  readonly #routes = new Map<string, RouteMetrics>();
+  /** route → service → handles (nested, so no separator character can make two pairs collide). */
+  readonly #routes = new Map<string, Map<string, RouteMetrics>>();
   /** Kind and label names of every metric made through counter()/gauge()/histogram(), for idempotence. */
   readonly #specs = new Map<string, { kind: MetricKind; labels: string }>();
 
@@ -151,11 +152,15 @@ export class Metrics {
 
   /** The handles for one (route, service) pair; the same object for the same pair, across reloads. */
   forRoute(route: string, service: string): RouteMetrics {
-    const key = route + '\u0000' + service;
-    let rm = this.#routes.get(key);
+    let byService = this.#routes.get(route);
+    if (byService === undefined) {
+      byService = new Map();
+      this.#routes.set(route, byService);
+    }
+    let rm = byService.get(service);
     if (rm === undefined) {
       rm = new RouteMetrics(route, service, this.#requests, this.#duration, this.#upstream);
-      this.#routes.set(key, rm);
+      byService.set(service, rm);
     }
     return rm;
   }

@@ -229,7 +229,7 @@ export class Exchange implements CallSink {
     const body = this.ctx.method === 'HEAD' ? '' : reply.body;
     headers['content-length'] = String(Buffer.byteLength(reply.body));
     // An early reply leaves an unread request body behind; close rather than read it all to keep the socket.
-    if (!this.req.complete) headers.connection = 'close';
+    if (!this.req.complete && hasBody(this.req)) headers.connection = 'close';
     this.decorate(headers);
     const head: ResponseHead = { status: reply.status, headers, fromUpstream: false };
     const write = (): void => {
@@ -325,6 +325,11 @@ export class Exchange implements CallSink {
       }
     }
   }
+}
+
+function hasBody(req: IncomingMessage): boolean {
+  const cl = req.headers['content-length'];
+  return (cl !== undefined && cl !== '0') || req.headers['transfer-encoding'] !== undefined;
 }
 
 function round(ms: number): number {

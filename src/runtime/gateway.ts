@@ -207,11 +207,11 @@ export class Gateway {
   }
 
   private pipelineEnv(): PipelineEnv {
-    const self = this;
+    const accessLog = (): AccessLog => this.accessLog;
     return {
       logger: this.logger,
       get accessLog() {
-        return self.accessLog;
+        return accessLog();
       },
       release: (t: CompiledTable) => {
         t.inflight--;

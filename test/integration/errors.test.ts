@@ -1,5 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
 import { createServer, type Server } from 'node:net';
 import { request } from 'undici';
 import { startGateway, type TestGateway } from '../helpers/gateway.ts';
@@ -84,7 +85,9 @@ test('upstream too slow → 504 JSON', async () => {
 });
 
 test('upstream reset → 502', async () => {
-  up.behave((req) => req.socket.destroy());
+  up.behave((req) => {
+    req.socket.destroy();
+  });
   try {
     assert.equal((await call('/up')).status, 502);
   } finally {
@@ -104,7 +107,7 @@ test('chunked body over max_body_size → 413', async () => {
   async function* chunks() {
     for (let i = 0; i < 40; i++) yield Buffer.alloc(64 * 1024, 1);
   }
-  const r = await call('/up', { method: 'POST', body: chunks() });
+  const r = await call('/up', { method: 'POST', body: Readable.from(chunks()) });
   assert.equal(r.status, 413);
 });
 

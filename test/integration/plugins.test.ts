@@ -1,5 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { startGateway, type TestGateway } from '../helpers/gateway.ts';
 import { startUpstream, type FakeUpstream } from '../helpers/upstream.ts';
@@ -230,7 +231,7 @@ test('request-size-limiting: per-route limit with Content-Length and chunked', a
   async function* chunks() {
     for (let i = 0; i < 5; i++) yield Buffer.alloc(512, 1);
   }
-  assert.equal((await call('/small', { method: 'POST', body: chunks() })).status, 413);
+  assert.equal((await call('/small', { method: 'POST', body: Readable.from(chunks()) })).status, 413);
   // Other routes keep the global limit.
   assert.equal((await call('/r3', { method: 'POST', body: 'x'.repeat(2000) })).status, 200);
 });
