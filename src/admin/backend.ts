@@ -1,5 +1,6 @@
 import type { ExplainInput, ExplainResult } from '../runtime/explain.ts';
 import type { ReloadResult } from '../runtime/gateway.ts';
+import type { AdminAnswer } from './extensions.ts';
 
 /** What the admin API reads and drives; a single gateway or a cluster primary implements it. */
 export interface AdminBackend {
@@ -10,4 +11,6 @@ export interface AdminBackend {
   reload(): Promise<ReloadResult>;
   explain(input: ExplainInput): ExplainResult | Promise<ExplainResult>;
   metrics(): Promise<{ contentType: string; body: string }>;
+  /** Feature endpoints (see extensions.ts); null when no extension matches. */
+  extension(method: string, path: string, query: string, body: unknown): Promise<AdminAnswer | null>;
 }

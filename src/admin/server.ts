@@ -61,7 +61,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, token: string, 
     res.setHeader('www-authenticate', 'Bearer realm="portico-admin"');
     return sendError(res, 401, ErrorCode.unauthorized, 'admin token required', id);
   }
-  const path = (req.url ?? '/').split('?')[0];
+  const [path = '/', query = ''] = (req.url ?? '/').split('?', 2);
   const method = req.method ?? 'GET';
   const route = `${method} ${path}`;
   switch (route) {
@@ -90,11 +90,15 @@ async function handle(req: IncomingMessage, res: ServerResponse, token: string, 
       }
       return send(res, 200, await backend.explain({ method: body.method ?? 'GET', url: body.url, headers: body.headers ?? {} }));
     }
-    default:
+    default: {
+      const body = method === 'GET' || method === 'HEAD' || method === 'DELETE' ? undefined : await readJson(req);
+      const answer = await backend.extension(method, path, query, body);
+      if (answer) return send(res, answer.status, answer.body);
       if (['/health', '/ready', '/status', '/config', '/metrics', '/reload', '/explain'].includes(path ?? '')) {
         return sendError(res, 405, ErrorCode.methodNotAllowed, `${method} not allowed on ${path}`, id);
       }
       return sendError(res, 404, ErrorCode.notFound, `no admin endpoint ${path}`, id);
+    }
   }
 }
 

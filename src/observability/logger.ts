@@ -11,9 +11,14 @@ export type Logger = pino.Logger;
  * `exit`, so lines before a `process.exit()` are not lost. `base: { pid }` drops `hostname` (the orchestrator
  * knows the host) but keeps the pid, which tells cluster workers apart.
  *
- * @param level pino level name (`fatal` … `trace`, `silent`); an unknown name throws.
+ * @param level pino level name (`trace` … `fatal`, `silent`); an unknown name throws.
  */
 export function createLogger(level: string): Logger {
+  // Checked here, before the destination exists: pino's own message ("default level:x must be included in
+  // custom levels") misleads, and a destination opened for a logger that fails would linger until exit.
+  if (level !== 'silent' && !Object.hasOwn(pino.levels.values, level)) {
+    throw new Error(`unknown log level "${level}" (use ${Object.keys(pino.levels.values).join(', ')} or silent)`);
+  }
   return pino(
     { name: 'portico', level, base: { pid: process.pid } },
     pino.destination({ fd: 2, sync: false }),

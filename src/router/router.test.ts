@@ -207,13 +207,19 @@ void test('an empty router matches nothing', () => {
   assert.deepEqual(r.explain(req('/')), { winner: null, candidates: [] });
 });
 
-void test('segments whose hashes collide are told apart', () => {
+void test('segments whose hashes collide are told apart, in narrow and wide nodes', () => {
   // "Aa" and "BB" have the same 31-based string hash, like in Java
-  const r = new Router([route('Aa', ['/Aa/x']), route('BB', ['/BB/x']), route('tpl', ['/{s}/y'])]);
-  assert.equal(winner(r, req('/Aa/x')), 'Aa');
-  assert.equal(winner(r, req('/BB/x/z')), 'BB');
-  assert.equal(winner(r, req('/Ab/x')), null);
-  assert.equal(winner(r, req('/BB/y')), 'tpl');
+  const narrow = [route('Aa', ['/Aa/x']), route('BB', ['/BB/x']), route('tpl', ['/{s}/y'])];
+  const wide = [...narrow, ...['c', 'd', 'e', 'f'].map((s) => route(s, [`/${s}`]))];
+  for (const routes of [narrow, wide]) {
+    const r = new Router(routes);
+    assert.equal(winner(r, req('/Aa/x')), 'Aa');
+    assert.equal(winner(r, req('/BB/x/z')), 'BB');
+    assert.equal(winner(r, req('/Ab/x')), null);
+    assert.equal(winner(r, req('/BB/y')), 'tpl');
+  }
+  const r = new Router(wide);
+  for (const s of ['c', 'd', 'e', 'f']) assert.equal(winner(r, req(`/${s}/1`)), s);
 });
 
 void test('exact patterns with a trailing slash and the root', () => {

@@ -13,28 +13,46 @@
 import type { Entry } from './entry.ts';
 import { otherPredicatesPass, type RequestFacts } from './predicates.ts';
 
+// Shared by every empty entry list: most nodes have none, and one shared array keeps nodes small
+// (the trie of 1,000 routes should stay cache-resident). Frozen so a stray push fails loudly.
+const NONE = Object.freeze([]) as never[];
+
+// A Map only pays off for wide nodes; narrow ones (the common case) scan a short sibling list.
+const TABLE_MIN_CHILDREN = 5;
+
 class TrieNode<R> {
-  /** the literal segment leading here ('' for the root and param nodes) */
+  /** the literal segment leading here ('' for the root and param nodes) and its hash */
   readonly seg: string;
-  /** next child of the same parent whose segment has the same hash */
+  readonly hash: number;
+  /** first child; children are chained through `sibling` */
+  kids: TrieNode<R> | null = null;
+  sibling: TrieNode<R> | null = null;
+  /** wide nodes only (built by finish): hash → child, same-hash children chained through `collision` */
+  table: Map<number, TrieNode<R>> | null = null;
   collision: TrieNode<R> | null = null;
-  children: Map<number, TrieNode<R>> | null = null;
   param: TrieNode<R> | null = null;
   /** exact patterns ending here: `=/v1/users` needs the path to end here */
-  exact: Array<Entry<R>> = [];
+  exact: Array<Entry<R>> = NONE;
   /** exact patterns ending here with a slash: `=/v1/users/` (and `=/` at the root) */
-  exactSlash: Array<Entry<R>> = [];
+  exactSlash: Array<Entry<R>> = NONE;
   /** prefix patterns ending here without a slash: `/v1` matches `/v1` and `/v1/...` */
-  prefix: Array<Entry<R>> = [];
+  prefix: Array<Entry<R>> = NONE;
   /** prefix patterns ending here with a slash: `/v1/` needs a `/` after the node */
-  slashPrefix: Array<Entry<R>> = [];
+  slashPrefix: Array<Entry<R>> = NONE;
   /** templates ending here */
-  template: Array<Entry<R>> = [];
+  template: Array<Entry<R>> = NONE;
   minRank = Infinity;
 
   constructor(seg: string) {
     this.seg = seg;
+    this.hash = hashOf(seg);
   }
+}
+
+function append<R>(list: Array<Entry<R>>, e: Entry<R>): Array<Entry<R>> {
+  if (list === NONE) return [e];
+  list.push(e);
+  return list;
 }
 
 // Kept in small-integer (Smi) range so Map lookups stay on the fast path.
@@ -83,7 +101,10 @@ function firstPassing<R>(list: Array<Entry<R>>, req: RequestFacts, bestRank: num
 
 export class PathIndex<R> {
   private readonly root = new TrieNode<R>('');
-  private readonly stack: number[] = []; // param bounds on the current walk
+  // param bounds on the current walk: [start, end) pairs up to `sp`; a pointer rather than
+  // push/`length -=` because shrinking an array's length is a slow path in V8
+  private readonly stack: number[] = [];
+  private sp = 0;
 
   /** Add a non-regex entry. Call `finish()` after the last one and before matching. */
   add(entry: Entry<R>): void {
@@ -91,15 +112,21 @@ export class PathIndex<R> {
     let node = this.root;
     if (p.kind === 'template') {
       for (const seg of p.segments) node = seg === null ? (node.param ??= new TrieNode('')) : child(node, seg);
-      node.template.push(entry);
+      node.template = append(node.template, entry);
       return;
     }
     // `/` ends at the root with a slash, `/v1/` at node v1 with a slash, `/v1` at node v1 without
     const slash = p.path.endsWith('/');
     const body = slash ? p.path.slice(1, -1) : p.path.slice(1);
     if (body !== '') for (const seg of body.split('/')) node = child(node, seg);
-    if (p.kind === 'exact') (slash ? node.exactSlash : node.exact).push(entry);
-    else (slash ? node.slashPrefix : node.prefix).push(entry);
+    if (p.kind === 'exact') {
+      if (slash) node.exactSlash = append(node.exactSlash, entry);
+      else node.exact = append(node.exact, entry);
+    } else if (slash) {
+      node.slashPrefix = append(node.slashPrefix, entry);
+    } else {
+      node.prefix = append(node.prefix, entry);
+    }
   }
 
   finish(): void {
@@ -108,6 +135,7 @@ export class PathIndex<R> {
 
   /** Offer every entry whose path matches `path` and that beats `best` to `best`. */
   collect(path: string, req: RequestFacts, best: Best<R>): void {
+    this.sp = 0;
     this.walk(this.root, path, 0, req, best);
   }
 
@@ -142,7 +170,7 @@ export class PathIndex<R> {
       const e = firstPassing(node.template, req, best.rank);
       if (e !== null) {
         best.take(e);
-        best.bounds = this.stack.slice();
+        best.bounds = this.stack.slice(0, this.sp);
       }
     }
     if (pos >= len - 1) return; // nothing left, or only the trailing slash
@@ -156,44 +184,67 @@ export class PathIndex<R> {
       h = (Math.imul(h, 31) + c) & HASH_MASK;
     }
     if (end === start) return; // `//`: only a non-normalized path; no segment is empty
-    if (node.children !== null) {
-      let next = node.children.get(h) ?? null;
-      while (next !== null) {
-        if (next.seg.length === end - start && path.startsWith(next.seg, start)) {
-          this.walk(next, path, end, req, best);
-          break;
-        }
-        next = next.collision;
-      }
-    }
+    const next = findChild(node, path, start, end, h);
+    if (next !== null) this.walk(next, path, end, req, best);
     if (node.param !== null) {
-      this.stack.push(start, end);
+      const sp = this.sp;
+      this.stack[sp] = start;
+      this.stack[sp + 1] = end;
+      this.sp = sp + 2;
       this.walk(node.param, path, end, req, best);
-      this.stack.length -= 2;
+      this.sp = sp;
     }
   }
 }
 
+function findChild<R>(node: TrieNode<R>, path: string, start: number, end: number, h: number): TrieNode<R> | null {
+  const n = end - start;
+  if (node.table !== null) {
+    for (let c = node.table.get(h) ?? null; c !== null; c = c.collision) {
+      if (c.hash === h && c.seg.length === n && sameChars(c.seg, path, start)) return c;
+    }
+    return null;
+  }
+  for (let c = node.kids; c !== null; c = c.sibling) {
+    if (c.hash === h && c.seg.length === n && path.startsWith(c.seg, start)) return c;
+  }
+  return null;
+}
+
+// `path.startsWith(seg, start)` without the builtin call; segments are short and lengths already equal.
+function sameChars(seg: string, path: string, start: number): boolean {
+  for (let i = 0; i < seg.length; i++) if (seg.charCodeAt(i) !== path.charCodeAt(start + i)) return false;
+  return true;
+}
+
 function child<R>(node: TrieNode<R>, seg: string): TrieNode<R> {
-  node.children ??= new Map();
-  const h = hashOf(seg);
-  const first = node.children.get(h);
-  for (let c = first ?? null; c !== null; c = c.collision) if (c.seg === seg) return c;
+  let last: TrieNode<R> | null = null;
+  for (let c = node.kids; c !== null; c = c.sibling) {
+    if (c.seg === seg) return c;
+    last = c;
+  }
   const next = new TrieNode<R>(seg);
-  next.collision = first ?? null;
-  node.children.set(h, next);
+  if (last === null) node.kids = next;
+  else last.sibling = next; // keep declaration order, so narrow scans are deterministic
   return next;
 }
 
 function finishNode<R>(node: TrieNode<R>): number {
   let min = Infinity;
   for (const list of [node.exact, node.exactSlash, node.prefix, node.slashPrefix, node.template]) {
-    list.sort(byRank);
+    if (list.length > 1) list.sort(byRank);
     if (list[0] !== undefined) min = Math.min(min, list[0].rank);
   }
-  if (node.children !== null) {
-    for (const first of node.children.values()) {
-      for (let c: TrieNode<R> | null = first; c !== null; c = c.collision) min = Math.min(min, finishNode(c));
+  let count = 0;
+  for (let c = node.kids; c !== null; c = c.sibling) {
+    min = Math.min(min, finishNode(c));
+    count++;
+  }
+  if (count >= TABLE_MIN_CHILDREN) {
+    node.table = new Map();
+    for (let c = node.kids; c !== null; c = c.sibling) {
+      c.collision = node.table.get(c.hash) ?? null;
+      node.table.set(c.hash, c);
     }
   }
   if (node.param !== null) min = Math.min(min, finishNode(node.param));

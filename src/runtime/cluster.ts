@@ -5,6 +5,7 @@ import type { Logger } from '../observability/logger.ts';
 import type { ReloadResult } from './gateway.ts';
 import type { ExplainInput, ExplainResult } from './explain.ts';
 import type { AdminBackend } from '../admin/backend.ts';
+import { findExtension, type AdminAnswer } from '../admin/extensions.ts';
 import { startAdmin, type AdminServer } from '../admin/server.ts';
 import { loadConfigFile, redactConfig, formatIssue, ConfigError, type LoadedConfig } from '../config/load.ts';
 import { lookupPlugin } from '../plugins/registry.ts';
@@ -16,6 +17,7 @@ import { VERSION } from '../core/version.ts';
 export type ToWorker =
   | { portico: 'reload'; id: number }
   | { portico: 'explain'; id: number; input: ExplainInput }
+  | { portico: 'admin'; id: number; method: string; path: string; query: string; body: unknown }
   | { portico: 'shutdown' };
 export type FromWorker =
   | { portico: 'ready'; hash: string }
@@ -119,6 +121,13 @@ export async function startCluster(opts: ClusterOptions): Promise<{ stop(): Prom
       return (await ask(w, { portico: 'explain', id: nextId++, input })) as ExplainResult;
     },
     metrics: async () => ({ contentType: clusterMetricsContentType, body: await aggregateClusterMetrics() }),
+    // Feature endpoints read state that lives in the workers: one worker answers.
+    extension: async (method, path, query, body) => {
+      if (!findExtension(method, path)) return null;
+      const w = [...states.values()][0]?.worker;
+      if (!w) return { status: 503, body: { error: 'service_unavailable', message: 'no worker running' } };
+      return (await ask(w, { portico: 'admin', id: nextId++, method, path, query, body })) as AdminAnswer | null;
+    },
   };
   for (let i = 0; i < opts.workers; i++) fork();
   let admin: AdminServer | null = null;

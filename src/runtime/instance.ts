@@ -1,6 +1,7 @@
 import type { AdminBackend } from '../admin/backend.ts';
 import type { Logger } from '../observability/logger.ts';
 import { startAdmin, type AdminServer } from '../admin/server.ts';
+import { runExtension } from '../admin/extensions.ts';
 import { Gateway, type GatewayOptions } from './gateway.ts';
 import { explainRequest } from './explain.ts';
 import { redactConfig } from '../config/load.ts';
@@ -36,6 +37,7 @@ export function gatewayBackend(gw: Gateway, extra: () => Record<string, unknown>
     reload: () => gw.reload(),
     explain: (input) => explainRequest(gw.table, input),
     metrics: async () => ({ contentType: gw.metrics.contentType, body: await gw.metrics.text() }),
+    extension: (method, path, query, body) => runExtension(gw, method, path, query, body),
   };
 }
 

@@ -2,6 +2,7 @@ import type { Logger } from '../observability/logger.ts';
 import type { ToWorker, FromWorker } from './cluster.ts';
 import { Gateway } from './gateway.ts';
 import { explainRequest } from './explain.ts';
+import { runExtension } from '../admin/extensions.ts';
 import { registerWorkerMetrics } from '../observability/cluster-metrics.ts';
 
 /** A cluster worker: runs the gateway on the shared listen sockets and answers the primary. */
@@ -29,6 +30,12 @@ export async function runWorker(configFile: string, logger: Logger): Promise<voi
         result = { error: err instanceof Error ? err.message : String(err) };
       }
       send({ portico: 'reply', id: m.id, result });
+    } else if (m.portico === 'admin') {
+      runExtension(gw, m.method, m.path, m.query, m.body).then(
+        (result) => send({ portico: 'reply', id: m.id, result }),
+        (err: unknown) =>
+          send({ portico: 'reply', id: m.id, result: { status: 500, body: { error: 'internal_error', message: String(err) } } }),
+      );
     } else if (m.portico === 'shutdown') {
       void gw.stop().then(() => process.exit(0));
     }
