@@ -6,11 +6,15 @@ function req(path: string, more: Partial<MatchInput> = {}): MatchInput {
   return { method: 'GET', host: 'api.example.com', path, headers: {}, query: '', ...more };
 }
 
-function route(name: string, paths: string[], more: Partial<RouteSpec<string>> = {}): RouteSpec<string> {
+function route(
+  name: string,
+  paths: string[],
+  more: Partial<RouteSpec<string>> = {},
+): RouteSpec<string> {
   return { name, paths, data: name, ...more };
 }
 
-void test('explain: reasons for winner, predicate failures, priority losses and no-matches', () => {
+test('explain: reasons for winner, predicate failures, priority losses and no-matches', () => {
   const r = new Router([
     route('users', ['/v1/users']),
     route('users-exact', ['=/v1/users/1']),
@@ -48,7 +52,10 @@ void test('explain: reasons for winner, predicate failures, priority losses and 
   assert.equal(byRoute['versioned']?.reason, 'header x-version: expected "2", got "1"');
   assert.equal(byRoute['needs-header']?.reason, 'header x-tenant missing');
   assert.equal(byRoute['beta']?.reason, 'query beta: expected "true", got none');
-  assert.equal(byRoute['two-fail']?.reason, 'method GET not in [PUT]; query a: expected "b", got none');
+  assert.equal(
+    byRoute['two-fail']?.reason,
+    'method GET not in [PUT]; query a: expected "b", got none',
+  );
   assert.deepEqual(byRoute['orders'], {
     route: 'orders',
     pattern: null,
@@ -63,7 +70,7 @@ void test('explain: reasons for winner, predicate failures, priority losses and 
   assert.equal(ex.candidates.length, r.size);
 });
 
-void test('explain: single-pattern no-match message and template/regex descriptions', () => {
+test('explain: single-pattern no-match message and template/regex descriptions', () => {
   const r = new Router([
     route('users', ['/v1/users']),
     route('tpl', ['/v1/items/{id}']),
@@ -81,15 +88,24 @@ void test('explain: single-pattern no-match message and template/regex descripti
   );
 });
 
-void test('explain: a sole winner, params and rest', () => {
+test('explain: a sole winner, params and rest', () => {
   const r = new Router([route('tpl', ['/v1/items/{id}']), route('p', ['/v2'])]);
   const ex = r.explain(req('/v1/items/a%20b/'));
-  assert.deepEqual(ex.winner, { route: 'tpl', pattern: '/v1/items/{id}', kind: 'template', params: { id: 'a b' }, rest: '' });
-  assert.equal(ex.candidates[0]?.reason, 'won: template path /v1/items/{id}, the only route whose path and predicates match');
+  assert.deepEqual(ex.winner, {
+    route: 'tpl',
+    pattern: '/v1/items/{id}',
+    kind: 'template',
+    params: { id: 'a b' },
+    rest: '',
+  });
+  assert.equal(
+    ex.candidates[0]?.reason,
+    'won: template path /v1/items/{id}, the only route whose path and predicates match',
+  );
   assert.equal(r.explain(req('/v2/x/y')).winner?.rest, '/x/y');
 });
 
-void test('explain: explicit priority and predicate counts in loser reasons', () => {
+test('explain: explicit priority and predicate counts in loser reasons', () => {
   const r = new Router([
     route('z', ['/'], { priority: 10 }),
     route('y', ['/v1'], { methods: ['GET'], headers: { 'x-a': '1' }, query: { q: '1' } }),
@@ -98,5 +114,8 @@ void test('explain: explicit priority and predicate counts in loser reasons', ()
   const ex = r.explain(req('/v1', { headers: { 'x-a': '1' }, query: 'q=1' }));
   assert.equal(ex.winner?.route, 'z');
   assert.equal(ex.candidates[1]?.reason, 'lost to "z": explicit priority 10 vs 0');
-  assert.equal(ex.candidates[0]?.reason, 'won: prefix path /, priority rule: explicit priority 10 vs 0 (over "y")');
+  assert.equal(
+    ex.candidates[0]?.reason,
+    'won: prefix path /, priority rule: explicit priority 10 vs 0 (over "y")',
+  );
 });

@@ -1,7 +1,7 @@
 /**
  * `Router.explain`: a linear, readable re-derivation of the match decision for humans (admin API,
- * `portico explain`). It deliberately does not reuse the trie: it uses the reference `matchPattern` and the
- * same compile-time ranks, so a test can check that both ways agree.
+ * `portico explain`). It deliberately does not reuse the trie: it uses the reference `matchPattern`
+ * and the same compile-time ranks, so a test can check that both ways agree.
  */
 import type { CompiledRoute, Entry } from './entry.ts';
 import { describePattern, matchPattern, type PatternMatch } from './path-pattern.ts';
@@ -35,14 +35,16 @@ export function explainMatch<R>(routes: Array<CompiledRoute<R>>, input: MatchInp
       });
       continue;
     }
-    const hostKind = cr.predicates.hosts.length === 0 ? 0 : hostMatchKind(cr.predicates.hosts, name, port);
+    const hostKind =
+      cr.predicates.hosts.length === 0 ? 0 : hostMatchKind(cr.predicates.hosts, name, port);
     const failures = predicateFailures(cr.predicates, input);
     // the route's best-ranked matching entry for the host variant the request selects (any if none)
     let top: Eligible<R> | null = null;
     for (const [i, m] of matched) {
       for (const e of cr.entries) {
         if (e.key.patternIndex !== i || (hostKind !== 0 && e.hostKind !== hostKind)) continue;
-        if (top === null || e.rank < top.entry.rank) top = { row: candidates.length, entry: e, match: m };
+        if (top === null || e.rank < top.entry.rank)
+          top = { row: candidates.length, entry: e, match: m };
       }
     }
     if (top === null) throw new Error(`router bug: no entry for route "${cr.name}"`);
@@ -59,7 +61,8 @@ export function explainMatch<R>(routes: Array<CompiledRoute<R>>, input: MatchInp
   if (won === undefined) return { winner: null, candidates };
   for (const c of eligible.slice(1)) {
     const row = candidates[c.row];
-    if (row) row.reason = `lost to "${won.entry.key.route}": ${beatReason(won.entry.key, c.entry.key)}`;
+    if (row)
+      row.reason = `lost to "${won.entry.key.route}": ${beatReason(won.entry.key, c.entry.key)}`;
   }
   const p = won.entry.pattern;
   const why =

@@ -14,7 +14,7 @@ function refused(raw: string): string {
   return r.reason;
 }
 
-void test('normal cases table', () => {
+test('normal cases table', () => {
   const table: Array<[string, string]> = [
     ['/', '/'],
     ['/v1/users', '/v1/users'],
@@ -59,19 +59,36 @@ void test('normal cases table', () => {
   for (const [raw, want] of table) assert.equal(ok(raw), want, raw);
 });
 
-void test('fast path returns the very same string', () => {
+test('fast path returns the very same string', () => {
   const raw = '/v1/users/123/orders';
   assert.equal(ok(raw), raw);
   assert.equal(ok('/'), '/');
+  // dots that cannot form a dot-segment stay on the fast path too
+  for (const p of ['/v1/file.json', '/.well-known/x', '/a/..b', '/a/.../b', '/a/.x;y', '/a/b.']) {
+    assert.equal(ok(p), p, p);
+  }
 });
 
-void test('must start with a slash', () => {
+test('every dot-segment shape is caught, at the end, before a slash or with parameters', () => {
+  const table: Array<[string, string]> = [
+    ['/a/.', '/a/'],
+    ['/a/..', '/'],
+    ['/a/./b', '/a/b'],
+    ['/a/../b', '/b'],
+    ['/.', '/'],
+    ['/..', '/'],
+  ];
+  for (const [raw, want] of table) assert.equal(ok(raw), want, raw);
+  for (const raw of ['/.;', '/..;', '/a/.;b', '/a/..;b/c']) assert.ok(!normalizePath(raw).ok, raw);
+});
+
+test('must start with a slash', () => {
   for (const raw of ['', 'v1/users', '*', 'http://a/b', '%2fetc']) {
     assert.match(refused(raw), /must start with/);
   }
 });
 
-void test('refuses raw fragment, backslash and control characters', () => {
+test('refuses raw fragment, backslash and control characters', () => {
   assert.match(refused('/a#b'), /fragment/);
   assert.match(refused('/a/b#'), /fragment/);
   assert.match(refused('/a\\..\\b'), /backslash/);
@@ -82,13 +99,13 @@ void test('refuses raw fragment, backslash and control characters', () => {
   }
 });
 
-void test('refuses invalid percent-encoding', () => {
+test('refuses invalid percent-encoding', () => {
   for (const raw of ['/%zz', '/%', '/a%', '/a%a', '/%g0', '/%0g', '/a%2', '/%%41']) {
     assert.match(refused(raw), /invalid percent-encoding/, raw);
   }
 });
 
-void test('refuses encoded slash, backslash, NUL and control characters', () => {
+test('refuses encoded slash, backslash, NUL and control characters', () => {
   for (const raw of ['/a%2fb', '/a%2Fb', '/..%2f..%2fetc', '/a%5cb', '/a%5Cb', '/%2e%2e%5c']) {
     assert.match(refused(raw), /encoded "\/" or "\\"/, raw);
   }
@@ -97,7 +114,7 @@ void test('refuses encoded slash, backslash, NUL and control characters', () => 
   }
 });
 
-void test('refuses dot-segments with parameters, raw or encoded', () => {
+test('refuses dot-segments with parameters, raw or encoded', () => {
   const attacks = [
     '/v1/..;/admin',
     '/v1/..;x/admin',
@@ -119,7 +136,7 @@ void test('refuses dot-segments with parameters, raw or encoded', () => {
   assert.equal(ok('/v1/...;x'), '/v1/...;x');
 });
 
-void test('refuses double encoding of dot, slash, backslash and NUL', () => {
+test('refuses double encoding of dot, slash, backslash and NUL', () => {
   const attacks = [
     '/%252e%252e/admin',
     '/%252E',
@@ -135,15 +152,55 @@ void test('refuses double encoding of dot, slash, backslash and NUL', () => {
   for (const raw of attacks) assert.match(refused(raw), /double percent-encoding/, raw);
 });
 
-void test('refusal happens even if the segment would be popped by a later ..', () => {
+test('refusal happens even if the segment would be popped by a later ..', () => {
   assert.ok(!normalizePath('/a%252e/..').ok);
   assert.ok(!normalizePath('/a%2f/..').ok);
 });
 
-void test('normalization is idempotent', () => {
-  const samples = ['/a/./b/../c//d/', '/%7e%41/%3a', '/../x/%2e', '/v1/%2e%2e/admin/', '/a%20b/c;d'];
+test('normalization is idempotent', () => {
+  const samples = [
+    '/a/./b/../c//d/',
+    '/%7e%41/%3a',
+    '/../x/%2e',
+    '/v1/%2e%2e/admin/',
+    '/a%20b/c;d',
+  ];
   for (const raw of samples) {
     const once = ok(raw);
     assert.equal(ok(once), once, raw);
+  }
+});
+
+test('randomized: fast and slow paths agree, and results are canonical', () => {
+  // `%61` is just an encoded `a`: swapping it in forces the slow path without changing the meaning,
+  // so both spellings must normalize identically.
+  const alphabet = ['a', 'a', 'b', '/', '/', '.', '..', ';', '%2e', '%2E', '%25', '%3a', '~', '-'];
+  let seed = 7;
+  const rand = (n: number) => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return (seed >>> 8) % n;
+  };
+  for (let round = 0; round < 20000; round++) {
+    let raw = '/';
+    let encoded = '/';
+    const parts = 1 + rand(10);
+    for (let k = 0; k < parts; k++) {
+      const part = alphabet[rand(alphabet.length)] as string;
+      raw += part;
+      encoded += part === 'a' ? '%61' : part;
+    }
+    const a = normalizePath(raw);
+    const b = normalizePath(encoded);
+    assert.deepEqual(a.ok ? a.path : 'refused', b.ok ? b.path : 'refused', raw);
+    if (!a.ok) continue;
+    const p = a.path;
+    assert.ok(p.startsWith('/') && !p.includes('//'), raw);
+    assert.ok(!p.split('/').some((s) => s === '.' || s === '..'), raw);
+    assert.ok(!/%(?:[0-9A-F][a-f]|[a-f][0-9A-Fa-f])/.test(p), `lower-case hex in ${p}`);
+    assert.ok(
+      !/%(?:2E|2D|5F|7E|4[1-9A-F]|5[0-9A]|6[1-9A-F]|7[0-9A]|3[0-9])/.test(p),
+      `undecoded in ${p}`,
+    );
+    assert.deepEqual(normalizePath(p), { ok: true, path: p }, `not idempotent: ${raw} → ${p}`);
   }
 });

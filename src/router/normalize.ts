@@ -1,8 +1,8 @@
 /**
- * Request-path normalization. The string returned here is the ONE path that routing, every plugin and
- * the upstream see, so any disagreement between "what we matched" and "what the backend resolves" is a
- * path-confusion bug (ACL bypass via `..;/`, `%2e%2e`, `%2f`, double encoding, ...). We therefore
- * refuse anything ambiguous rather than guess, and canonicalize everything else:
+ * Request-path normalization. The string returned here is the ONE path that routing, every plugin
+ * and the upstream see, so any disagreement between "what we matched" and "what the backend
+ * resolves" is a path-confusion bug (ACL bypass via `..;/`, `%2e%2e`, `%2f`, double encoding, ...).
+ * We therefore refuse anything ambiguous rather than guess, and canonicalize everything else:
  *
  * Refused (400 upstream of here):
  * - not starting with `/`; a raw `#`, `\`, control char (< 0x20, 0x7f);
@@ -12,14 +12,16 @@
  *   path or a CRLF. The brief required `%00`; the other control chars are the same class;
  * - a dot-segment carrying parameters (`.;x`, `..;`, `..%3Bx`, also after decoding `%2e%2e;x`):
  *   Tomcat/Spring strip `;params` and then resolve the `..`, which we would not have done;
- * - double encoding of the dangerous characters: `%25` followed (after our own decoding of unreserved
- *   characters) by `2E`, `2F`, `5C`, `00`, or `25` (deeper nesting: `%25252e`), so `%252e` and the
- *   sneakier `%25%32%65` both fail. Other `%25xx` sequences are literal percent signs and are kept.
+ * - double encoding of the dangerous characters: `%25` followed (after our own decoding of
+ *   unreserved characters) by `2E`, `2F`, `5C`, `00`, or `25` (deeper nesting: `%25252e`), so
+ *   `%252e` and the sneakier `%25%32%65` both fail. Other `%25xx` sequences are literal percent
+ *   signs and are kept.
  *
  * Canonicalized: unreserved characters (ALPHA DIGIT - . _ ~) are decoded, other escapes keep their
- * encoding with upper-case hex, `//` runs collapse to one `/`, dot-segments are resolved per RFC 3986
- * §5.2.4 (`..` above the root stays at the root), and a trailing `/.` or `/..` leaves a trailing slash.
- * Raw bytes >= 0x80 are passed through untouched (the HTTP parser decides whether to accept them).
+ * encoding with upper-case hex, `//` runs collapse to one `/`, dot-segments are resolved per RFC
+ * 3986 §5.2.4 (`..` above the root stays at the root), and a trailing `/.` or `/..` leaves a
+ * trailing slash. Raw bytes >= 0x80 are passed through untouched (the HTTP parser decides whether
+ * to accept them).
  */
 export type NormalizeResult = { ok: true; path: string } | { ok: false; reason: string };
 
@@ -56,8 +58,8 @@ function isUnreserved(c: number): boolean {
   );
 }
 
-// `%25` + (decoded) `2e` `2f` `5c` `00`: a second decode by a backend would produce `.` `/` `\` NUL;
-// `%2525` would need a third decode for the same effect, refused too rather than counted.
+// `%25` + (decoded) `2e` `2f` `5c` `00`: a second decode by a backend would produce `.` `/` `\`
+// NUL; `%2525` would need a third decode for the same effect, refused too rather than counted.
 const DOUBLE_ENCODED = /%25(?:2[ef5]|5c|00)/i;
 
 function refuse(reason: string): NormalizeResult {
@@ -69,12 +71,14 @@ export function normalizePath(rawPath: string): NormalizeResult {
   const len = rawPath.length;
   if (len === 0 || rawPath.charCodeAt(0) !== SLASH) return refuse('path must start with "/"');
   // Fast path: most real paths have nothing to decode, resolve or refuse; one scan, no allocation.
+  // A dot only matters at the start of a segment that is `.` or `..` (possibly with `;`), so
+  // `/v1/file.json` and `/.well-known/x` stay on the fast path.
   let prev = SLASH;
   for (let i = 1; i < len; i++) {
     const c = rawPath.charCodeAt(i);
     if (
       c === PERCENT ||
-      c === DOT ||
+      (c === DOT && prev === SLASH && startsDotSegment(rawPath, i)) ||
       c === BACKSLASH ||
       c === HASH ||
       c < 0x20 ||
@@ -86,6 +90,15 @@ export function normalizePath(rawPath: string): NormalizeResult {
     prev = c;
   }
   return { ok: true, path: rawPath };
+}
+
+// `raw[i]` is a dot right after a slash: is this segment `.`/`..` (or `.;`/`..;`, refused later)?
+function startsDotSegment(raw: string, i: number): boolean {
+  let j = i + 1;
+  if (j < raw.length && raw.charCodeAt(j) === DOT) j++;
+  if (j === raw.length) return true;
+  const c = raw.charCodeAt(j);
+  return c === SLASH || c === SEMI;
 }
 
 // One pass over the string: each segment is built by copying clean runs (slice) and splicing in
@@ -108,7 +121,8 @@ function slowPath(raw: string): NormalizeResult {
       } else if (seg !== '.' && seg !== '') {
         out.push(seg);
       }
-      // Only the final segment decides about the trailing slash: '' (path ended with '/'), '.' or '..'.
+      // Only the final segment decides about the trailing slash: '' (path ended with '/'), '.' or
+      // '..'.
       if (i === len) trailingSlash = seg === '' || seg === '.' || seg === '..';
       seg = '';
       sawPercent25 = false;
@@ -144,7 +158,8 @@ function slowPath(raw: string): NormalizeResult {
 
 function checkSegment(seg: string, sawPercent25: boolean): string | null {
   if (seg.charCodeAt(0) === DOT) {
-    // `.;x` / `..;x` (also `..%3Bx`): servlet containers strip the parameters and then resolve the dots.
+    // `.;x` / `..;x` (also `..%3Bx`): servlet containers strip the parameters and then resolve the
+    // dots.
     const j = seg.charCodeAt(1) === DOT ? 2 : 1;
     if (seg.charCodeAt(j) === SEMI || seg.startsWith('%3B', j)) {
       return 'dot-segment with parameters ("..;") in path';

@@ -1,10 +1,11 @@
 /**
  * Path patterns of a route, parsed once at compile time:
- *   `/v1/users`               prefix, matches on a segment boundary (`/v1/` matches anything under it)
- *   `=/v1/health`             exact
+ *   `/v1/users`               prefix, matches on a segment boundary (`/v1/` matches anything under
+ *   it) `=/v1/health`             exact
  *   `/v1/users/{id}/orders`   template: each `{name}` is one whole, non-empty segment
  *   `~^/v[0-9]+/items$`       JS RegExp against the normalized path; named groups become params
- * `matchPattern` is the straightforward reference matcher: `explain` uses it, the trie must agree with it.
+ * `matchPattern` is the straightforward reference matcher: `explain` uses it, the trie must agree
+ * with it.
  */
 import { normalizePath } from './normalize.ts';
 
@@ -45,7 +46,14 @@ export function compilePattern(source: string, route: string): CompiledPattern {
       });
     }
     const paramNames = Object.keys(new RegExp(`${src}|`).exec('')?.groups ?? {});
-    return { ...base, kind: 'regex', path: src, regex, paramNames, specificity: regexLiteralLength(src) };
+    return {
+      ...base,
+      kind: 'regex',
+      path: src,
+      regex,
+      paramNames,
+      specificity: regexLiteralLength(src),
+    };
   }
   if (source.startsWith('=')) {
     const path = checkNormalized(source.slice(1), where);
@@ -53,21 +61,29 @@ export function compilePattern(source: string, route: string): CompiledPattern {
   }
   if (source.includes('{') || source.includes('}')) return compileTemplate(source, where);
   const path = checkNormalized(source, where);
-  return { ...base, kind: 'prefix', path, slashPrefix: path.endsWith('/'), specificity: path.length };
+  return {
+    ...base,
+    kind: 'prefix',
+    path,
+    slashPrefix: path.endsWith('/'),
+    specificity: path.length,
+  };
 }
 
-// Patterns are compared with normalized request paths, so a non-normalized pattern could never match
-// (or would match something else than it reads): refuse it and say what to write instead.
+// Patterns are compared with normalized request paths, so a non-normalized pattern could never
+// match (or would match something else than it reads): refuse it and say what to write instead.
 function checkNormalized(path: string, where: string): string {
   const r = normalizePath(path);
   if (!r.ok) throw new Error(`${where} is invalid: ${r.reason}`);
-  if (r.path !== path) throw new Error(`${where} is not normalized; write ${JSON.stringify(r.path)}`);
+  if (r.path !== path)
+    throw new Error(`${where} is not normalized; write ${JSON.stringify(r.path)}`);
   return path;
 }
 
 function compileTemplate(source: string, where: string): CompiledPattern {
   checkNormalized(source, where);
-  // A trailing slash is tolerated on requests anyway, so `/a/{id}/` is the same template as `/a/{id}`.
+  // A trailing slash is tolerated on requests anyway, so `/a/{id}/` is the same template as
+  // `/a/{id}`.
   const body = source.length > 1 && source.endsWith('/') ? source.slice(0, -1) : source;
   const segments: Array<string | null> = [];
   const paramNames: string[] = [];
@@ -116,7 +132,9 @@ export function regexLiteralLength(src: string): number {
     } else if (c === '[') {
       while (i < src.length && src[i] !== ']') i += src[i] === '\\' ? 2 : 1;
     } else if (c === '(' && src[i + 1] === '?') {
-      const m = /^\(\?(?:<[A-Za-z_$][\w$]*>|<=|<!|[:=!])/.exec(src.slice(i));
+      // `(?:` `(?=` `(?!` `(?<=` `(?<!` `(?<name>` and modifiers like `(?i:` are syntax, not
+      // literals
+      const m = /^\(\?(?:<[A-Za-z_$][\w$]*>|<=|<!|[:=!]|[a-z]*(?:-[a-z]+)?:)/.exec(src.slice(i));
       if (m) i += m[0].length - 1;
     } else if (c === '{' && /^\{\d+(,\d*)?\}/.test(src.slice(i))) {
       i = src.indexOf('}', i);
@@ -127,7 +145,9 @@ export function regexLiteralLength(src: string): number {
   return n;
 }
 
-/** Percent-decode a param value; an invalid UTF-8 sequence is returned as it is rather than throwing. */
+/**
+ * Percent-decode a param value; an invalid UTF-8 sequence is returned as it is rather than throwing.
+ */
 export function decodeParam(value: string): string {
   if (!value.includes('%')) return value;
   try {

@@ -1,11 +1,13 @@
 /**
- * Non-path predicates of a route (hosts, methods, headers, query), compiled once. The boolean checks run
- * on the hot path; `predicateFailures` produces the human messages for `explain`.
+ * Non-path predicates of a route (hosts, methods, headers, query), compiled once. The boolean
+ * checks run on the hot path; `predicateFailures` produces the human messages for `explain`.
  */
 
 export interface HostPattern {
   source: string;
-  /** exact: the host name; wildcard: the suffix including its dot, `*.example.com` → `.example.com` */
+  /**
+   * exact: the host name; wildcard: the suffix including its dot, `*.example.com` → `.example.com`
+   */
   name: string;
   wildcard: boolean;
   /** '' when the pattern has no port and so matches any port */
@@ -25,7 +27,8 @@ export interface RequestFacts {
   query: string;
 }
 
-const HOST_LABELS = /^(?:\*\.)?(?:[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?\.)*[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?$/;
+const HOST_LABELS =
+  /^(?:\*\.)?(?:[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?\.)*[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?$/;
 const IPV6 = /^\[[0-9a-f:.]+\]$/;
 const METHOD = /^[A-Z][A-Z0-9_-]*$/;
 
@@ -54,14 +57,17 @@ export function compilePredicates(
   let methods: Set<string> | null = null;
   if (spec.methods && spec.methods.length > 0) {
     for (const m of spec.methods) {
-      // HTTP methods are case-sensitive (RFC 9110 §9.1): `get` would silently never match, so refuse it.
-      if (!METHOD.test(m)) throw new Error(`route "${route}": method ${JSON.stringify(m)} must be upper-case`);
+      // HTTP methods are case-sensitive (RFC 9110 §9.1): `get` would silently never match, so
+      // refuse it.
+      if (!METHOD.test(m))
+        throw new Error(`route "${route}": method ${JSON.stringify(m)} must be upper-case`);
     }
     methods = new Set(spec.methods);
   }
-  const headers = Object.entries(spec.headers ?? {}).map(
-    ([k, v]): [string, string] => [k.toLowerCase(), v],
-  );
+  const headers = Object.entries(spec.headers ?? {}).map(([k, v]): [string, string] => [
+    k.toLowerCase(),
+    v,
+  ]);
   const query = Object.entries(spec.query ?? {});
   return { hosts, methods, headers, query };
 }
@@ -70,7 +76,8 @@ export function compilePredicates(
 export function splitHost(host: string): { name: string; port: string } {
   const colon = host.lastIndexOf(':');
   if (colon < 0 || host.indexOf(']', colon) >= 0) return { name: host, port: '' };
-  if (host.charCodeAt(0) !== 0x5b /* [ */ && host.indexOf(':') !== colon) return { name: host, port: '' };
+  if (host.charCodeAt(0) !== 0x5b /* [ */ && host.indexOf(':') !== colon)
+    return { name: host, port: '' };
   return { name: host.slice(0, colon), port: host.slice(colon + 1) };
 }
 
@@ -100,7 +107,9 @@ export function otherPredicatesPass(p: Predicates, req: RequestFacts): boolean {
   return true;
 }
 
-/** Predicate score for priority rule 4, before the host part (which depends on the host matched). */
+/**
+ * Predicate score for priority rule 4, before the host part (which depends on the host matched).
+ */
 export function baseScore(p: Predicates): number {
   return (p.methods !== null ? 1 : 0) + p.headers.length + p.query.length;
 }
@@ -149,14 +158,19 @@ export function predicateFailures(p: Predicates, req: RequestFacts & { host: str
     const got = req.headers[name];
     if (got === undefined) out.push(`header ${name} missing`);
     else if (typeof got === 'string' ? got !== want : !got.includes(want)) {
-      const shown = typeof got === 'string' ? JSON.stringify(got) : got.map((g) => JSON.stringify(g)).join(', ');
+      const shown =
+        typeof got === 'string'
+          ? JSON.stringify(got)
+          : got.map((g) => JSON.stringify(g)).join(', ');
       out.push(`header ${name}: expected ${JSON.stringify(want)}, got ${shown}`);
     }
   }
   for (const [name, want] of p.query) {
     const got = firstQueryValue(req.query, name);
     if (got !== want) {
-      out.push(`query ${name}: expected ${JSON.stringify(want)}, got ${got === undefined ? 'none' : JSON.stringify(got)}`);
+      out.push(
+        `query ${name}: expected ${JSON.stringify(want)}, got ${got === undefined ? 'none' : JSON.stringify(got)}`,
+      );
     }
   }
   return out;

@@ -7,7 +7,11 @@ function req(path: string, more: Partial<MatchInput> = {}): MatchInput {
   return { method: 'GET', host: 'api.example.com', path, headers: {}, query: '', ...more };
 }
 
-function route(name: string, paths: string[], more: Partial<RouteSpec<string>> = {}): RouteSpec<string> {
+function route(
+  name: string,
+  paths: string[],
+  more: Partial<RouteSpec<string>> = {},
+): RouteSpec<string> {
   return { name, paths, data: name, ...more };
 }
 
@@ -21,8 +25,9 @@ interface Row {
   reason: string;
 }
 
-// One row per priority rule (and the interesting corners of each); every row is checked through both
-// `match` and `explain`, in the declared order and reversed where the rule is order-independent.
+// One row per priority rule (and the interesting corners of each); every row is checked through
+// both `match` and `explain`, in the declared order and reversed where the rule is
+// order-independent.
 const table: Row[] = [
   {
     rule: '1: explicit priority beats an exact path',
@@ -125,7 +130,10 @@ const table: Row[] = [
   },
   {
     rule: '4: an exact host beats a wildcard host',
-    routes: [route('wild', ['/'], { hosts: ['*.example.com'] }), route('exact', ['/'], { hosts: ['api.example.com'] })],
+    routes: [
+      route('wild', ['/'], { hosts: ['*.example.com'] }),
+      route('exact', ['/'], { hosts: ['api.example.com'] }),
+    ],
     input: req('/x'),
     winner: 'exact',
     loser: 'wild',
@@ -143,7 +151,11 @@ const table: Row[] = [
     rule: '4: a mixed host list scores by the host that matched (exact here)',
     routes: [
       route('method', ['/'], { hosts: ['*.example.com'], methods: ['GET'] }),
-      route('mixed', ['/'], { hosts: ['*.example.com', 'api.example.com'], methods: ['GET'], headers: { 'x-a': '1' } }),
+      route('mixed', ['/'], {
+        hosts: ['*.example.com', 'api.example.com'],
+        methods: ['GET'],
+        headers: { 'x-a': '1' },
+      }),
     ],
     input: req('/', { headers: { 'x-a': '1' } }),
     winner: 'mixed',
@@ -179,7 +191,7 @@ const table: Row[] = [
   },
 ];
 
-void test('priority table: match and explain agree on every rule', () => {
+test('priority table: match and explain agree on every rule', () => {
   for (const row of table) {
     const r = new Router(row.routes);
     assert.equal(r.match(row.input)?.route.name, row.winner, row.rule);
@@ -192,12 +204,16 @@ void test('priority table: match and explain agree on every rule', () => {
     assert.equal(won?.outcome, 'won', row.rule);
     // every rule except declaration order must survive reversing the declarations
     if (!row.rule.startsWith('5')) {
-      assert.equal(new Router([...row.routes].reverse()).match(row.input)?.route.name, row.winner, row.rule);
+      assert.equal(
+        new Router([...row.routes].reverse()).match(row.input)?.route.name,
+        row.winner,
+        row.rule,
+      );
     }
   }
 });
 
-void test('a higher-ranked route whose predicate fails yields to the next one', () => {
+test('a higher-ranked route whose predicate fails yields to the next one', () => {
   const r = new Router([
     route('top', ['/'], { priority: 100, methods: ['POST'] }),
     route('exact', ['=/a'], { headers: { 'x-a': '1' } }),
@@ -210,11 +226,12 @@ void test('a higher-ranked route whose predicate fails yields to the next one', 
   assert.equal(r.match(req('/a/b'))?.route.name, 'prefix');
 });
 
-void test('regex literal length heuristic', () => {
+test('regex literal length heuristic', () => {
   assert.equal(regexLiteralLength('^/v[0-9]+/items$'), 8);
   assert.equal(regexLiteralLength('^/v1/users/1'), 11);
   assert.equal(regexLiteralLength('^/a\\.json$'), 7);
   assert.equal(regexLiteralLength('^/(?<id>\\d+)/x{2,3}$'), 3);
   assert.equal(regexLiteralLength('^/(?:a|b)(?=c)'), 4);
   assert.equal(regexLiteralLength('[/abc\\]]x'), 1);
+  assert.equal(regexLiteralLength('^/(?i:ab)'), 3);
 });

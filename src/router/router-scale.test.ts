@@ -6,13 +6,19 @@ function req(path: string, more: Partial<MatchInput> = {}): MatchInput {
   return { method: 'GET', host: 'api.example.com', path, headers: {}, query: '', ...more };
 }
 
-void test('1,000 routes: every one is reachable and boundaries hold', () => {
+test('1,000 routes: every one is reachable and boundaries hold', () => {
   const routes: Array<RouteSpec<number>> = [];
   for (let i = 0; i < 1000; i++) {
     routes.push({ name: `svc${i}`, paths: [`/svc${i}/items`], data: i });
-    if (i % 10 === 0) routes.push({ name: `svc${i}-one`, paths: [`/svc${i}/items/{id}`], data: -i });
+    if (i % 10 === 0)
+      routes.push({ name: `svc${i}-one`, paths: [`/svc${i}/items/{id}`], data: -i });
     if (i % 100 === 0) {
-      routes.push({ name: `svc${i}-host`, paths: [`/svc${i}`], hosts: [`h${i}.example.com`], data: i });
+      routes.push({
+        name: `svc${i}-host`,
+        paths: [`/svc${i}`],
+        hosts: [`h${i}.example.com`],
+        data: i,
+      });
     }
   }
   routes.push({ name: 'fallback', paths: ['/'], data: -1 });
@@ -39,7 +45,7 @@ function rng(seed: number): (n: number) => number {
   };
 }
 
-void test('the compiled index and the linear explain always agree (randomized)', () => {
+test('the compiled index and the linear explain always agree (randomized)', () => {
   const rand = rng(12345);
   const pick = <X>(xs: readonly X[]): X => xs[rand(xs.length)] as X;
   const segs = ['a', 'b', 'v1', 'x'] as const;
@@ -72,13 +78,25 @@ void test('the compiled index and the linear explain always agree (randomized)',
     for (let j = 0; j < 30; j++) {
       const input = req(randPath(1 + rand(4)) + (rand(4) === 0 ? '/' : ''), {
         method: pick(['GET', 'POST']),
-        host: pick(['api.example.com', 'z.example.com', 'b.example.com:8443', 'b.example.com', 'other.org:1']),
+        host: pick([
+          'api.example.com',
+          'z.example.com',
+          'b.example.com:8443',
+          'b.example.com',
+          'other.org:1',
+        ]),
         headers: rand(2) === 0 ? { 'x-a': pick(['1', '2']) } : {},
         query: rand(2) === 0 ? `q=${pick(['1', '2'])}` : '',
       });
       const m = router.match(input);
       const w = router.explain(input).winner;
-      const got = m && { route: m.route.name, pattern: m.pattern, kind: m.kind, params: m.params, rest: m.rest };
+      const got = m && {
+        route: m.route.name,
+        pattern: m.pattern,
+        kind: m.kind,
+        params: m.params,
+        rest: m.rest,
+      };
       assert.deepEqual(got, w, JSON.stringify({ routes, input }));
     }
   }

@@ -6,7 +6,11 @@ function req(path: string, more: Partial<MatchInput> = {}): MatchInput {
   return { method: 'GET', host: 'api.example.com', path, headers: {}, query: '', ...more };
 }
 
-function route(name: string, paths: string[], more: Partial<RouteSpec<string>> = {}): RouteSpec<string> {
+function route(
+  name: string,
+  paths: string[],
+  more: Partial<RouteSpec<string>> = {},
+): RouteSpec<string> {
   return { name, paths, data: name, ...more };
 }
 
@@ -14,7 +18,7 @@ function winner(r: Router<string>, input: MatchInput): string | null {
   return r.match(input)?.route.name ?? null;
 }
 
-void test('prefix matches on a segment boundary', () => {
+test('prefix matches on a segment boundary', () => {
   const r = new Router([route('users', ['/v1/users'])]);
   for (const p of ['/v1/users', '/v1/users/', '/v1/users/123', '/v1/users/123/orders']) {
     assert.equal(winner(r, req(p)), 'users', p);
@@ -24,7 +28,7 @@ void test('prefix matches on a segment boundary', () => {
   }
 });
 
-void test('prefix ending in a slash matches only under it; "/" matches everything', () => {
+test('prefix ending in a slash matches only under it; "/" matches everything', () => {
   const r = new Router([route('v1', ['/v1/'])]);
   assert.equal(winner(r, req('/v1/')), 'v1');
   assert.equal(winner(r, req('/v1/a/b')), 'v1');
@@ -34,7 +38,7 @@ void test('prefix ending in a slash matches only under it; "/" matches everythin
   for (const p of ['/', '/a', '/a/b/', '/v1/users']) assert.equal(winner(all, req(p)), 'all', p);
 });
 
-void test('exact matches only that string', () => {
+test('exact matches only that string', () => {
   const r = new Router([route('health', ['=/v1/health'])]);
   assert.equal(winner(r, req('/v1/health')), 'health');
   for (const p of ['/v1/health/', '/v1/health/x', '/v1/healthz', '/v1']) {
@@ -42,26 +46,31 @@ void test('exact matches only that string', () => {
   }
 });
 
-void test('templates: one non-empty segment per param, whole path, trailing slash tolerated', () => {
+test('templates: one non-empty segment per param, whole path, trailing slash tolerated', () => {
   const r = new Router([route('orders', ['/v1/users/{id}/orders/{orderId}'])]);
   const m = r.match(req('/v1/users/42/orders/a-7'));
   assert.deepEqual(m?.params, { id: '42', orderId: 'a-7' });
   assert.equal(m?.kind, 'template');
   assert.equal(m?.rest, '');
   assert.deepEqual(r.match(req('/v1/users/42/orders/7/'))?.params, { id: '42', orderId: '7' });
-  for (const p of ['/v1/users/42/orders', '/v1/users/42/orders/7/x', '/v1/users//orders/7', '/v1/users']) {
+  for (const p of [
+    '/v1/users/42/orders',
+    '/v1/users/42/orders/7/x',
+    '/v1/users//orders/7',
+    '/v1/users',
+  ]) {
     assert.equal(winner(r, req(p)), null, p);
   }
 });
 
-void test('template params are percent-decoded; invalid UTF-8 is kept raw', () => {
+test('template params are percent-decoded; invalid UTF-8 is kept raw', () => {
   const r = new Router([route('u', ['/u/{name}'])]);
   assert.deepEqual(r.match(req('/u/caf%C3%A9'))?.params, { name: 'café' });
   assert.deepEqual(r.match(req('/u/a%20b'))?.params, { name: 'a b' });
   assert.deepEqual(r.match(req('/u/%C3'))?.params, { name: '%C3' });
 });
 
-void test('a literal segment and a param at the same position are both explored', () => {
+test('a literal segment and a param at the same position are both explored', () => {
   const r = new Router([
     route('me', ['/users/me/profile']), // prefix
     route('byId', ['/users/{id}/settings']),
@@ -71,7 +80,7 @@ void test('a literal segment and a param at the same position are both explored'
   assert.deepEqual(r.match(req('/users/me/settings'))?.params, { id: 'me' });
 });
 
-void test('regex with named groups', () => {
+test('regex with named groups', () => {
   const r = new Router([route('items', ['~^/v(?<version>[0-9]+)/items/(?<id>[a-z%0-9]+)$'])]);
   const m = r.match(req('/v2/items/ab%20c'));
   assert.equal(m?.kind, 'regex');
@@ -80,7 +89,7 @@ void test('regex with named groups', () => {
   assert.equal(winner(r, req('/v2/items/AB')), null);
 });
 
-void test('rest for each kind', () => {
+test('rest for each kind', () => {
   const r = new Router([
     route('prefix', ['/p']),
     route('slash', ['/s/']),
@@ -103,7 +112,7 @@ void test('rest for each kind', () => {
   assert.equal(root.match(req('/'))?.rest, '/');
 });
 
-void test('hosts: exact, wildcard, ports, case', () => {
+test('hosts: exact, wildcard, ports, case', () => {
   const r = new Router([
     route('exact', ['/'], { hosts: ['API.example.com'] }),
     route('wild', ['/'], { hosts: ['*.example.com'] }),
@@ -121,7 +130,7 @@ void test('hosts: exact, wildcard, ports, case', () => {
   assert.equal(winner(r, req('/', { host: '' })), null);
 });
 
-void test('hosts on regex routes and IPv6 literals', () => {
+test('hosts on regex routes and IPv6 literals', () => {
   const r = new Router([
     route('re', ['~^/x'], { hosts: ['*.example.com', '[::1]:8080'] }),
     route('v6', ['/'], { hosts: ['[::1]'] }),
@@ -132,7 +141,7 @@ void test('hosts on regex routes and IPv6 literals', () => {
   assert.equal(winner(r, req('/x', { host: 'example.com' })), null);
 });
 
-void test('methods, headers (repeated values) and query predicates', () => {
+test('methods, headers (repeated values) and query predicates', () => {
   const r = new Router([
     route('all', ['/a'], {
       methods: ['POST', 'PUT'],
@@ -151,7 +160,7 @@ void test('methods, headers (repeated values) and query predicates', () => {
   assert.equal(winner(r, req('/a', { ...good, query: '' })), null);
 });
 
-void test('a failing predicate falls through to the next candidate', () => {
+test('a failing predicate falls through to the next candidate', () => {
   const r = new Router([
     route('users-post', ['=/v1/users'], { methods: ['POST'] }),
     route('users-beta', ['/v1/users'], { headers: { 'x-beta': '1' } }),
@@ -162,7 +171,7 @@ void test('a failing predicate falls through to the next candidate', () => {
   assert.equal(winner(r, req('/v1/users'))?.toString(), 'v1');
 });
 
-void test('a route with several paths reports the pattern that matched', () => {
+test('a route with several paths reports the pattern that matched', () => {
   const r = new Router([route('multi', ['/a', '=/b', '/c/{id}'])]);
   assert.equal(r.match(req('/a/x'))?.pattern, '/a');
   assert.equal(r.match(req('/b'))?.pattern, '=/b');
@@ -170,8 +179,12 @@ void test('a route with several paths reports the pattern that matched', () => {
   assert.equal(r.size, 1);
 });
 
-void test('the same router answers many requests independently', () => {
-  const r = new Router([route('tpl', ['/t/{x}']), route('p', ['/p']), route('re', ['~^/r/(?<n>\\d+)'])]);
+test('the same router answers many requests independently', () => {
+  const r = new Router([
+    route('tpl', ['/t/{x}']),
+    route('p', ['/p']),
+    route('re', ['~^/r/(?<n>\\d+)']),
+  ]);
   for (let i = 0; i < 50; i++) {
     assert.deepEqual(r.match(req(`/t/${i}`))?.params, { x: String(i) });
     assert.equal(r.match(req(`/p/${i}`))?.rest, `/${i}`);
@@ -180,7 +193,7 @@ void test('the same router answers many requests independently', () => {
   }
 });
 
-void test('compile errors are clear', () => {
+test('compile errors are clear', () => {
   const bad: Array<[RouteSpec<string>, RegExp]> = [
     [route('r', ['~(']), /route "r": path pattern "~\(" is not a valid regular expression/],
     [route('r', ['v1']), /must start with "\/"/],
@@ -195,19 +208,23 @@ void test('compile errors are clear', () => {
     [route('r', ['/'], { hosts: ['a.*.com'] }), /is not a host name/],
     [route('r', ['/'], { hosts: ['a.com:http'] }), /invalid port/],
     [route('r', ['/'], { methods: ['get'] }), /method "get" must be upper-case/],
+    [route('r', ['/'], { priority: Number.NaN }), /priority must be a finite number/],
   ];
   for (const [spec, msg] of bad) assert.throws(() => new Router([spec]), msg, JSON.stringify(spec));
-  assert.throws(() => new Router([route('a', ['/']), route('a', ['/x'])]), /duplicate route name "a"/);
+  assert.throws(
+    () => new Router([route('a', ['/']), route('a', ['/x'])]),
+    /duplicate route name "a"/,
+  );
 });
 
-void test('an empty router matches nothing', () => {
+test('an empty router matches nothing', () => {
   const r = new Router<string>([]);
   assert.equal(r.size, 0);
   assert.equal(r.match(req('/')), null);
   assert.deepEqual(r.explain(req('/')), { winner: null, candidates: [] });
 });
 
-void test('segments whose hashes collide are told apart, in narrow and wide nodes', () => {
+test('segments whose hashes collide are told apart, in narrow and wide nodes', () => {
   // "Aa" and "BB" have the same 31-based string hash, like in Java
   const narrow = [route('Aa', ['/Aa/x']), route('BB', ['/BB/x']), route('tpl', ['/{s}/y'])];
   const wide = [...narrow, ...['c', 'd', 'e', 'f'].map((s) => route(s, [`/${s}`]))];
@@ -222,8 +239,12 @@ void test('segments whose hashes collide are told apart, in narrow and wide node
   for (const s of ['c', 'd', 'e', 'f']) assert.equal(winner(r, req(`/${s}/1`)), s);
 });
 
-void test('exact patterns with a trailing slash and the root', () => {
-  const r = new Router([route('root', ['=/']), route('dir', ['=/v1/users/']), route('file', ['=/v1/users'])]);
+test('exact patterns with a trailing slash and the root', () => {
+  const r = new Router([
+    route('root', ['=/']),
+    route('dir', ['=/v1/users/']),
+    route('file', ['=/v1/users']),
+  ]);
   assert.equal(winner(r, req('/')), 'root');
   assert.equal(winner(r, req('/v1/users/')), 'dir');
   assert.equal(winner(r, req('/v1/users')), 'file');

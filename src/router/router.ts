@@ -1,15 +1,17 @@
 /**
- * The compiled router. Construction does all the work (parse, validate, rank, index); `match` only looks
- * things up:
+ * The compiled router. Construction does all the work (parse, validate, rank, index); `match` only
+ * looks things up:
  *
  *   host index ─► exact host name → port → PathIndex   (`api.example.com`, `api.example.com:8443`)
  *              ─► wildcard suffix → port → PathIndex    (`*.example.com` under `.example.com`)
  *              ─► routes without hosts → PathIndex
  *   PathIndex  ─► exact-path map + segment trie (trie.ts)
- *   regex list ─► sorted by rank, tried only while a regex could still outrank the best trie candidate
+ *   regex list ─► sorted by rank, tried only while a regex could still outrank the best trie
+ *   candidate
  *
- * An entry sits in the index of each of its host patterns, so reaching it proves its host matched; every
- * other predicate is checked when the entry is reached. Priority rules are documented in priority.ts.
+ * An entry sits in the index of each of its host patterns, so reaching it proves its host matched;
+ * every other predicate is checked when the entry is reached. Priority rules are documented in
+ * priority.ts.
  */
 import type { CompiledRoute, Entry } from './entry.ts';
 import { explainMatch } from './explain.ts';
@@ -30,7 +32,9 @@ export type { PathKind } from './path-pattern.ts';
 
 export interface RouteSpec<T> {
   name: string;
-  /** prefix `/v1/users`, exact `=/v1/health`, template `/v1/users/{id}`, regex `~^/v[0-9]+/items$` */
+  /**
+   * prefix `/v1/users`, exact `=/v1/health`, template `/v1/users/{id}`, regex `~^/v[0-9]+/items$`
+   */
   paths: string[];
   /** upper-case */
   methods?: string[];
@@ -64,9 +68,10 @@ export interface RouteMatch<T> {
   /** template `{name}`s and regex named groups, percent-decoded */
   params: Record<string, string>;
   /**
-   * The path after the matched part, always '' or starting with '/': prefix → the path after the prefix
-   * (for a prefix ending in '/', from that slash on, so `/v1/` on `/v1/a` gives `/a` and `/` gives the
-   * whole path); exact and template → ''; regex → the path after the end of the regex match.
+   * The path after the matched part, always '' or starting with '/': prefix → the path after the
+   * prefix (for a prefix ending in '/', from that slash on, so `/v1/` on `/v1/a` gives `/a` and `/`
+   * gives the whole path); exact and template → ''; regex → the path after the end of the regex
+   * match.
    */
   rest: string;
 }
@@ -105,10 +110,20 @@ export class Router<T> {
     routes.forEach((spec, routeIndex) => {
       if (names.has(spec.name)) throw new Error(`duplicate route name "${spec.name}"`);
       names.add(spec.name);
-      if (spec.paths.length === 0) throw new Error(`route "${spec.name}" has no paths (use "/" for all)`);
+      if (spec.paths.length === 0)
+        throw new Error(`route "${spec.name}" has no paths (use "/" for all)`);
+      if (spec.priority !== undefined && !Number.isFinite(spec.priority)) {
+        throw new Error(`route "${spec.name}": priority must be a finite number`);
+      }
       const patterns = spec.paths.map((p) => compilePattern(p, spec.name));
       const predicates = compilePredicates(spec.name, spec);
-      const cr: CompiledRoute<RouteSpec<T>> = { route: spec, name: spec.name, patterns, predicates, entries: [] };
+      const cr: CompiledRoute<RouteSpec<T>> = {
+        route: spec,
+        name: spec.name,
+        patterns,
+        predicates,
+        entries: [],
+      };
       const score = baseScore(predicates);
       const exact = predicates.hosts.filter((h) => !h.wildcard);
       const wild = predicates.hosts.filter((h) => h.wildcard);
@@ -128,7 +143,17 @@ export class Router<T> {
             routeIndex,
             patternIndex,
           };
-          const entry = { rank: -1, route: spec, pattern, predicates, hostKind, hosts, key };
+          const checks = score > 0;
+          const entry = {
+            rank: -1,
+            route: spec,
+            pattern,
+            predicates,
+            checks,
+            hostKind,
+            hosts,
+            key,
+          };
           cr.entries.push(entry);
           all.push(entry);
         }
@@ -180,7 +205,7 @@ export class Router<T> {
       const m = (e.pattern.regex as RegExp).exec(path);
       if (m === null) continue;
       if (e.hostKind !== 0 && hostMatchKind(e.hosts, name, port) === 0) continue;
-      if (!otherPredicatesPass(e.predicates, input)) continue;
+      if (e.checks && !otherPredicatesPass(e.predicates, input)) continue;
       best.take(e);
       best.regexMatch = m;
       break;

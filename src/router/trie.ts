@@ -1,14 +1,15 @@
 /**
- * Path index for exact, prefix and template patterns: one segment trie. Walking it along the request
- * path visits only the nodes the path can reach, so the cost depends on the path's depth and the entries
- * met on the way, not on how many routes exist.
+ * Path index for exact, prefix and template patterns: one segment trie. Walking it along the
+ * request path visits only the nodes the path can reach, so the cost depends on the path's depth
+ * and the entries met on the way, not on how many routes exist.
  *
- * Allocation-free walk: instead of slicing each segment to look it up in a Map<string> (a new string and
- * its hash per segment, measurably the biggest cost), the walk hashes the segment's characters while it
- * scans for the next '/', looks the number up, and confirms with `startsWith` at the same offset.
+ * Allocation-free walk: instead of slicing each segment to look it up in a Map<string> (a new
+ * string and its hash per segment, measurably the biggest cost), the walk hashes the segment's
+ * characters while it scans for the next '/', looks the number up, and confirms by comparing
+ * characters in place.
  *
- * Every node keeps its entry lists sorted by rank and the best rank anywhere below it (`minRank`), so the
- * walk skips lists and whole subtrees that cannot beat the best candidate found so far.
+ * Every node keeps its entry lists sorted by rank and the best rank anywhere below it (`minRank`),
+ * so the walk skips lists and whole subtrees that cannot beat the best candidate found so far.
  */
 import type { Entry } from './entry.ts';
 import { otherPredicatesPass, type RequestFacts } from './predicates.ts';
@@ -27,7 +28,9 @@ class TrieNode<R> {
   /** first child; children are chained through `sibling` */
   kids: TrieNode<R> | null = null;
   sibling: TrieNode<R> | null = null;
-  /** wide nodes only (built by finish): hash → child, same-hash children chained through `collision` */
+  /**
+   * wide nodes only (built by finish): hash → child, same-hash children chained through `collision`
+   */
   table: Map<number, TrieNode<R>> | null = null;
   collision: TrieNode<R> | null = null;
   param: TrieNode<R> | null = null;
@@ -91,10 +94,14 @@ function byRank<R>(a: Entry<R>, b: Entry<R>): number {
 }
 
 /** First entry in a rank-sorted list that beats `bestRank` and whose predicates pass. */
-function firstPassing<R>(list: Array<Entry<R>>, req: RequestFacts, bestRank: number): Entry<R> | null {
+function firstPassing<R>(
+  list: Array<Entry<R>>,
+  req: RequestFacts,
+  bestRank: number,
+): Entry<R> | null {
   for (const e of list) {
     if (e.rank >= bestRank) return null;
-    if (otherPredicatesPass(e.predicates, req)) return e;
+    if (!e.checks || otherPredicatesPass(e.predicates, req)) return e;
   }
   return null;
 }
@@ -111,7 +118,8 @@ export class PathIndex<R> {
     const p = entry.pattern;
     let node = this.root;
     if (p.kind === 'template') {
-      for (const seg of p.segments) node = seg === null ? (node.param ??= new TrieNode('')) : child(node, seg);
+      for (const seg of p.segments)
+        node = seg === null ? (node.param ??= new TrieNode('')) : child(node, seg);
       node.template = append(node.template, entry);
       return;
     }
@@ -140,7 +148,13 @@ export class PathIndex<R> {
   }
 
   // `pos` is the index of the '/' after the segments consumed so far, or path.length at the end.
-  private walk(node: TrieNode<R>, path: string, pos: number, req: RequestFacts, best: Best<R>): void {
+  private walk(
+    node: TrieNode<R>,
+    path: string,
+    pos: number,
+    req: RequestFacts,
+    best: Best<R>,
+  ): void {
     if (node.minRank >= best.rank) return;
     const len = path.length;
     if (pos === len && node.exact.length > 0) {
@@ -197,7 +211,13 @@ export class PathIndex<R> {
   }
 }
 
-function findChild<R>(node: TrieNode<R>, path: string, start: number, end: number, h: number): TrieNode<R> | null {
+function findChild<R>(
+  node: TrieNode<R>,
+  path: string,
+  start: number,
+  end: number,
+  h: number,
+): TrieNode<R> | null {
   const n = end - start;
   if (node.table !== null) {
     for (let c = node.table.get(h) ?? null; c !== null; c = c.collision) {
@@ -206,14 +226,16 @@ function findChild<R>(node: TrieNode<R>, path: string, start: number, end: numbe
     return null;
   }
   for (let c = node.kids; c !== null; c = c.sibling) {
-    if (c.hash === h && c.seg.length === n && path.startsWith(c.seg, start)) return c;
+    if (c.hash === h && c.seg.length === n && sameChars(c.seg, path, start)) return c;
   }
   return null;
 }
 
-// `path.startsWith(seg, start)` without the builtin call; segments are short and lengths already equal.
+// `path.startsWith(seg, start)` without the builtin call; segments are short and lengths already
+// equal.
 function sameChars(seg: string, path: string, start: number): boolean {
-  for (let i = 0; i < seg.length; i++) if (seg.charCodeAt(i) !== path.charCodeAt(start + i)) return false;
+  for (let i = 0; i < seg.length; i++)
+    if (seg.charCodeAt(i) !== path.charCodeAt(start + i)) return false;
   return true;
 }
 
