@@ -1,4 +1,6 @@
 import type { Gateway } from '../runtime/gateway.ts';
+import { consumerUsage } from './usage.ts';
+import { upstreamEndpoints } from './upstreams.ts';
 
 /** A JSON answer from an admin extension endpoint. */
 export interface AdminAnswer {
@@ -27,7 +29,7 @@ export interface AdminExtension {
 }
 
 /** Every extension endpoint. Features append theirs here (one line each). */
-export const adminExtensions: AdminExtension[] = [];
+export const adminExtensions: AdminExtension[] = [consumerUsage, ...upstreamEndpoints];
 
 /** Finds the extension for a method and path. */
 export function findExtension(method: string, path: string): { ext: AdminExtension; params: Record<string, string> } | null {

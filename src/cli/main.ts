@@ -9,6 +9,7 @@ import { startInstance } from '../runtime/instance.ts';
 import { startCluster } from '../runtime/cluster.ts';
 import { runWorker } from '../runtime/worker.ts';
 import { explainCommand } from './explain.ts';
+import { hashSecretCommand } from './hash-secret.ts';
 
 const HELP = `portico ${VERSION} — an API gateway
 
@@ -16,12 +17,14 @@ Usage:
   portico start --config FILE [--workers N|auto] [--watch]
   portico validate --config FILE
   portico explain --config FILE METHOD URL [-H 'Name: value']...
+  portico hash-secret [--secret S]    (reads the secret from stdin without --secret)
   portico --help | --version
 
 Commands:
   start      serve the config; SIGHUP or POST /reload (admin) reloads it, SIGTERM drains and exits
   validate   check a config file: exit 0 with a summary, or exit 1 with every error and its line
   explain    show which route a request takes, where it goes, its plugins, and why other routes lost
+  hash-secret  print key_sha256 and password_hash forms of a secret for consumer credentials
 
 Options:
   -c, --config FILE     config file (YAML or JSON)
@@ -39,6 +42,7 @@ export async function main(argv: string[]): Promise<number> {
     await runWorker(String(values.config), createLogger(process.env.PORTICO_LOG_LEVEL ?? 'info'));
     return -1;
   }
+  if (argv[0] === 'hash-secret') return hashSecretCommand(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: cliOptions, allowPositionals: true });

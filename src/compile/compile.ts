@@ -1,18 +1,18 @@
-import type { Portico, ConsumerConfig } from '../config/schema.ts';
+import type { ConsumerConfig } from '../config/schema.ts';
 import type { LoadedConfig, PluginLookup } from '../config/load.ts';
 import type { PluginEnv, PluginInstance, ConsumerDecl } from '../sdk/plugin.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { Clock } from '../core/clock.ts';
-import type { Pool } from 'undici';
 import type { CompiledRoute, CompiledTable } from './table.ts';
 import { buildChain, type Created, type Layer, type Scope } from './chain.ts';
 import { Router, type RouteSpec } from '../router/router.ts';
-import { ServiceRuntime } from '../upstream/service.ts';
-import { splitUrl, type Target } from '../upstream/target.ts';
+import { dirname, resolve } from 'node:path';
+import type { ServiceRuntime } from '../upstream/service.ts';
 import type { PoolRegistry } from '../upstream/pools.ts';
+import { serviceSpec, routeTimeouts, type ServiceSpec } from '../upstream/spec.ts';
+import { Split, type Mirror } from '../upstream/split.ts';
 import { CidrSet } from '../core/cidr.ts';
-import { parseDuration } from '../core/duration.ts';
 import { parseSize } from '../core/size.ts';
 
 export interface CompileDeps {
@@ -30,9 +30,8 @@ export interface Compiled {
   dispose(): Promise<void>;
 }
 
-/** Upstream keep-alive: below node's default server keepAliveTimeout (5s) so we never reuse a closing socket. */
-const UPSTREAM_KEEPALIVE_MS = 4_000;
-const UPSTREAM_CONNECTIONS = 512;
+/** How long a compile waits for a new service's first discovery answer before going on without it. */
+const DISCOVERY_WAIT_MS = 3_000;
 
 /**
  * ValidatedConfig + plugin registry → CompiledTable. Everything that can be decided before the first request
@@ -41,14 +40,15 @@ const UPSTREAM_CONNECTIONS = 512;
  */
 export async function compileTable(loaded: LoadedConfig, deps: CompileDeps): Promise<Compiled> {
   const config = loaded.config;
-  const acquired: Pool[] = [];
+  const acquired: ServiceRuntime[] = [];
   const instances: PluginInstance[] = [];
   const dispose = async (): Promise<void> => {
-    for (const p of acquired) deps.pools.release(p);
+    for (const s of acquired) deps.pools.releaseService(s);
     await Promise.allSettled(instances.map((i) => i.close?.()));
   };
   try {
-    const services = compileServices(config, deps, acquired);
+    const serviceSpecs = config.services.map((s) => serviceSpec(s, dirname(resolve(loaded.file)), resolve));
+    const services = acquireServices(serviceSpecs, deps, acquired);
     const consumers = consumerDecls(config.consumers);
     const make = async (plugins: Record<string, unknown>, scope: Scope, scopeName: string | undefined): Promise<Layer> => {
       const layer = new Map<string, Created>();
@@ -86,22 +86,38 @@ export async function compileTable(loaded: LoadedConfig, deps: CompileDeps): Pro
     const specs: RouteSpec<CompiledRoute>[] = [];
     for (const r of config.routes) {
       const routeLayer = await make(r.plugins, 'route', r.name);
-      const serviceLayer = r.service ? (serviceLayers.get(r.service) ?? new Map()) : new Map();
+      // A split route takes the service-scope plugins of its first service.
+      const primary = r.service ?? r.services?.[0]?.name;
+      const serviceLayer = primary ? (serviceLayers.get(primary) ?? new Map()) : new Map();
       const layers = [globalLayer, serviceLayer, routeLayer];
       let consumerChains: Map<string, ReturnType<typeof buildChain>> | null = null;
       if (consumerLayers.size > 0) {
         consumerChains = new Map();
         for (const [id, layer] of consumerLayers) consumerChains.set(id, buildChain([...layers, layer], true));
       }
+      const split = r.services
+        ? new Split(
+            r.services.flatMap((e) => {
+              const service = services.get(e.name);
+              return service ? [{ service, weight: e.weight }] : [];
+            }),
+            r.sticky,
+          )
+        : null;
+      const mirrorService = r.mirror ? services.get(r.mirror.service) : undefined;
+      const mirror: Mirror | null = r.mirror && mirrorService ? { service: mirrorService, fraction: r.mirror.percent / 100 } : null;
       const route: CompiledRoute = {
         name: r.name,
-        info: { name: r.name, service: r.service },
-        service: r.service ? (services.get(r.service) ?? null) : null,
+        info: { name: r.name, service: primary },
+        service: primary ? (services.get(primary) ?? null) : null,
+        split,
+        mirror,
+        timeouts: routeTimeouts(r),
         stripPath: r.strip_path,
         preserveHost: r.preserve_host,
         chain: buildChain(layers, true),
         consumerChains,
-        metrics: deps.metrics.forRoute(r.name, r.service ?? ''),
+        metrics: deps.metrics.forRoute(r.name, primary ?? ''),
       };
       routes.push(route);
       specs.push({
@@ -134,6 +150,11 @@ export async function compileTable(loaded: LoadedConfig, deps: CompileDeps): Pro
       instances,
       inflight: 0,
     };
+    // Applied to the live runtimes only now that nothing else can fail: a bad config never touches them.
+    const ready = Promise.all(serviceSpecs.map((sp) => services.get(sp.name)!.configure(sp)));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([ready, new Promise((r) => (timer = setTimeout(r, DISCOVERY_WAIT_MS)))]);
+    clearTimeout(timer);
     return { table, dispose };
   } catch (err) {
     await dispose();
@@ -141,22 +162,14 @@ export async function compileTable(loaded: LoadedConfig, deps: CompileDeps): Pro
   }
 }
 
-function compileServices(config: Portico, deps: CompileDeps, acquired: Pool[]): Map<string, ServiceRuntime> {
+/** The live runtime of every service (kept across reloads by the registry), not yet configured. */
+function acquireServices(specs: readonly ServiceSpec[], deps: CompileDeps, acquired: ServiceRuntime[]): Map<string, ServiceRuntime> {
+  deps.pools.setup(deps.metrics, deps.clock, deps.logger);
   const out = new Map<string, ServiceRuntime>();
-  for (const s of config.services) {
-    const timeouts = { connect: parseDuration(s.timeouts.connect), read: parseDuration(s.timeouts.read) };
-    const decls = s.url !== undefined ? [{ url: s.url, weight: 1 }] : (s.targets ?? []);
-    const targets: Target[] = decls.map((t) => {
-      const { origin, basePath, host } = splitUrl(t.url);
-      const pool = deps.pools.acquire(origin, {
-        connectTimeout: timeouts.connect,
-        keepAliveTimeout: UPSTREAM_KEEPALIVE_MS,
-        connections: UPSTREAM_CONNECTIONS,
-      });
-      acquired.push(pool);
-      return { origin, basePath, hostHeader: host, weight: t.weight, pool, label: t.url };
-    });
-    out.set(s.name, new ServiceRuntime(s.name, targets, timeouts));
+  for (const spec of specs) {
+    const rt = deps.pools.acquireService(spec.name);
+    acquired.push(rt);
+    out.set(spec.name, rt);
   }
   return out;
 }

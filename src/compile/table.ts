@@ -2,6 +2,8 @@ import type { AccessRecord, Ctx, Reply, ResponseHead, RouteInfo } from '../sdk/c
 import type { PluginInstance, RequestHook } from '../sdk/plugin.ts';
 import type { Router } from '../router/router.ts';
 import type { ServiceRuntime } from '../upstream/service.ts';
+import type { Split, Mirror } from '../upstream/split.ts';
+import type { RouteTimeouts } from '../upstream/spec.ts';
 import type { CidrSet } from '../core/cidr.ts';
 import type { Portico } from '../config/schema.ts';
 import type { RouteMetrics } from '../observability/metrics.ts';
@@ -36,7 +38,13 @@ export interface Chain {
 export interface CompiledRoute {
   readonly name: string;
   readonly info: RouteInfo;
+  /** The route's service; for a split, the first one (use `split` to choose). */
   readonly service: ServiceRuntime | null;
+  /** Weighted split across services (`services:`), or null. */
+  readonly split: Split | null;
+  readonly mirror: Mirror | null;
+  /** Route-level timeout overrides, or null. */
+  readonly timeouts: RouteTimeouts | null;
   readonly stripPath: boolean;
   readonly preserveHost: boolean;
   readonly chain: Chain;

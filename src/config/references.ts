@@ -24,13 +24,17 @@ export function checkReferences(config: unknown, map: SourceMap): ConfigIssue[] 
   services.forEach((s, i) => {
     if (!isRecord(s)) return;
     const hasUrl = s.url !== undefined;
-    if (hasUrl === (s.targets !== undefined)) {
+    const discovered = isRecord(s.discovery) && (s.discovery.dns !== undefined || s.discovery.file !== undefined);
+    if (hasUrl === (s.targets !== undefined) && (hasUrl || !discovered)) {
       out.push(
         map.issue(
           ['services', i],
           `must have exactly one of url or targets (it has ${hasUrl ? 'both' : 'neither'})`,
         ),
       );
+    }
+    if (isRecord(s.discovery) && s.discovery.dns === undefined && s.discovery.file === undefined) {
+      out.push(map.issue(['services', i, 'discovery'], 'must have dns or file'));
     }
   });
 
@@ -39,6 +43,21 @@ export function checkReferences(config: unknown, map: SourceMap): ConfigIssue[] 
     // No service is fine: a plugin such as request-termination may answer on its own.
     if (typeof r.service === 'string' && !serviceNames.has(r.service)) {
       out.push(map.issue(['routes', i, 'service'], `unknown service "${r.service}"`));
+    }
+    if (r.service !== undefined && r.services !== undefined) {
+      out.push(map.issue(['routes', i], 'must have at most one of service or services (it has both)'));
+    }
+    list(r.services).forEach((e, j) => {
+      if (isRecord(e) && typeof e.name === 'string' && !serviceNames.has(e.name)) {
+        out.push(map.issue(['routes', i, 'services', j, 'name'], `unknown service "${e.name}"`));
+      }
+    });
+    if (r.sticky !== undefined && r.services === undefined) {
+      out.push(map.issue(['routes', i, 'sticky'], 'needs a weighted split (services)'));
+    }
+    const mirror = r.mirror;
+    if (isRecord(mirror) && typeof mirror.service === 'string' && !serviceNames.has(mirror.service)) {
+      out.push(map.issue(['routes', i, 'mirror', 'service'], `unknown service "${mirror.service}"`));
     }
     list(r.paths).forEach((p, j) => {
       const problem = typeof p === 'string' ? pathProblem(p) : undefined;

@@ -1,5 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Duration, Size } from '../sdk/schema.ts';
+import * as T from '../upstream/schema.ts';
+
+export const ServiceTimeoutsSchema = T.ServiceTimeoutsSchema;
 
 /**
  * The configuration file, as users write it. Descriptions are the user documentation. `plugins` maps are
@@ -27,19 +30,18 @@ export const TargetSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export const ServiceTimeoutsSchema = Type.Object(
-  {
-    connect: Duration({ default: '5s', description: 'TCP (and TLS) connect timeout' }),
-    read: Duration({ default: '60s', description: 'time to response headers, and max idle time between body chunks' }),
-  },
-  { additionalProperties: false, default: {} },
-);
-
 export const ServiceSchema = Type.Object(
   {
     name: Name,
     url: Type.Optional(HttpUrl),
     targets: Type.Optional(Type.Array(TargetSchema, { minItems: 1 })),
+    discovery: Type.Optional(T.DiscoverySchema),
+    balancer: T.BalancerSchema,
+    hash_on: T.HashOnSchema,
+    health: Type.Optional(T.HealthSchema),
+    circuit_breaker: Type.Optional(T.CircuitBreakerSchema),
+    max_concurrent_requests: Type.Optional(Type.Integer({ minimum: 1, description: 'more in flight → 503 at once' })),
+    retries: Type.Optional(T.RetriesSchema),
     timeouts: ServiceTimeoutsSchema,
     plugins: PluginMap,
   },
@@ -63,6 +65,10 @@ export const RouteSchema = Type.Object(
     preserve_host: Type.Boolean({ default: false, description: "send the client's Host upstream" }),
     priority: Type.Optional(Type.Integer({ description: 'explicit priority; higher wins over every implicit rule' })),
     service: Type.Optional(Name),
+    services: Type.Optional(T.SplitSchema),
+    sticky: Type.Optional(T.StickySchema),
+    mirror: Type.Optional(T.MirrorSchema),
+    timeouts: Type.Optional(T.RouteTimeoutsSchema),
     plugins: PluginMap,
   },
   { additionalProperties: false },
@@ -117,6 +123,24 @@ export const ConfigSchema = Type.Object(
     request_timeout: Duration({ default: '60s', description: 'time to receive the whole request' }),
     keep_alive_timeout: Duration({ default: '60s', description: 'idle time before a keep-alive socket is closed' }),
     shutdown_timeout: Duration({ default: '30s', description: 'how long SIGTERM waits for in-flight requests' }),
+    store: Type.Object(
+      {
+        redis: Type.Object(
+          {
+            url: Type.Optional(
+              Type.String({
+                pattern: '^rediss?://',
+                description: 'redis://[user:pass@]host:port[/db] (rediss:// for TLS); default: $REDIS_URL, else redis://127.0.0.1:6379',
+              }),
+            ),
+            prefix: Type.String({ default: 'portico:', description: 'prefix of every key Portico writes' }),
+            timeout: Duration({ default: '50ms', description: 'longest wait for a store call before on_store_error applies' }),
+          },
+          { additionalProperties: false, default: {} },
+        ),
+      },
+      { additionalProperties: false, default: {}, description: 'shared state for plugins (rate limiting with store: redis)' },
+    ),
     services: Type.Array(ServiceSchema, { default: [] }),
     routes: Type.Array(RouteSchema, { default: [] }),
     consumers: Type.Array(ConsumerSchema, { default: [] }),

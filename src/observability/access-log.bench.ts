@@ -1,11 +1,11 @@
 /**
  * ns per access-log line for the serializations considered in access-log.ts. Not a test:
  *   ./node_modules/.bin/node src/observability/access-log.bench.ts [target]
- * target defaults to /dev/null, which measures the main-thread cost (serialize + buffer + write dispatch);
- * pass a file path to include a real disk. Writes run in batches with a macrotask between them, as requests
- * do, so sonic-boom's async writes drain and the buffer cap never drops lines; only the synchronous part of
- * each batch is timed. Variants run interleaved over several rounds (JIT and machine noise hit all alike);
- * the median round is reported.
+ * target defaults to /dev/null, which measures the main-thread cost (serialize + buffer + write
+ * dispatch); pass a file path to include a real disk. Writes run in batches with a macrotask
+ * between them, as requests do, so sonic-boom's async writes drain and the buffer cap never drops
+ * lines; only the synchronous part of each batch is timed. Variants run interleaved over several
+ * rounds (JIT and machine noise hit all alike); the median round is reported.
  */
 import { setImmediate as tick } from 'node:timers/promises';
 import pino from 'pino';
@@ -18,8 +18,9 @@ const BATCHES = 200;
 const WARMUP_BATCHES = 20;
 const ROUNDS = 5;
 
-// Distinct records, as in real traffic (fresh ids, varying paths and numbers), built up front so the timing
-// is the log's cost, not the record's construction. Latencies rounded to µs as exchange.ts does.
+// Distinct records, as in real traffic (fresh ids, varying paths and numbers), built up front so
+// the timing is the log's cost, not the record's construction. Latencies rounded to µs as
+// exchange.ts does.
 const records: AccessRecord[] = Array.from({ length: 4096 }, (_, i) => ({
   request_id: `01JZ${i.toString(36).padStart(8, '0')}QW3RTY`,
   timestamp: new Date(1_760_000_000_000 + i).toISOString(),
@@ -64,8 +65,8 @@ const variants: { name: string; make(): Sink }[] = [
     },
   },
   {
-    // The obvious alternative: let sonic-boom batch (minLength 4096). Slower: Buffer.byteLength of its
-    // growing pending chunk on every write.
+    // The obvious alternative: let sonic-boom batch (minLength 4096). Slower: Buffer.byteLength of
+    // its growing pending chunk on every write.
     name: 'stringify into sonic-boom minLength 4096',
     make: () => {
       const dest = pino.destination({ ...destOpts, minLength: 4096 });
@@ -85,12 +86,15 @@ const variants: { name: string; make(): Sink }[] = [
     make: () => {
       const dest = pino.destination({ ...destOpts, minLength: 4096, contentMode: 'buffer' });
       const write = dest.write.bind(dest) as unknown as (b: Buffer) => boolean;
-      return { write: (r) => write(Buffer.from(JSON.stringify(r) + '\n')), done: () => ended(dest) };
+      return {
+        write: (r) => write(Buffer.from(JSON.stringify(r) + '\n')),
+        done: () => ended(dest),
+      };
     },
   },
   {
-    // pino without its level key: formatters.level → {} alone yields `{,"request_id"…`, so a streamWrite
-    // hook must repair every line.
+    // pino without its level key: formatters.level → {} alone yields `{,"request_id"…`, so a
+    // streamWrite hook must repair every line.
     name: 'pino.info, level stripped, minLength 4096',
     make: () => {
       const dest = pino.destination({ ...destOpts, minLength: 4096 });
@@ -154,7 +158,8 @@ async function round(sink: Sink): Promise<number> {
 
 async function main(): Promise<void> {
   const line = JSON.stringify(records[1]).length + 1;
-  console.log(`target ${target}, ~${line} B/line, ${ROUNDS} rounds × ${BATCHES * BATCH} lines, Node ${process.version}`);
+  const lines = `${ROUNDS} rounds × ${BATCHES * BATCH} lines`;
+  console.log(`target ${target}, ~${line} B/line, ${lines}, Node ${process.version}`);
   const results = variants.map(() => [] as number[]);
   for (let r = 0; r < ROUNDS; r++) {
     for (let v = 0; v < variants.length; v++) results[v]!.push(await round(variants[v]!.make()));
@@ -162,7 +167,8 @@ async function main(): Promise<void> {
   variants.forEach((v, i) => {
     const sorted = results[i]!.sort((a, b) => a - b);
     const median = sorted[Math.floor(sorted.length / 2)]!;
-    console.log(`${v.name.padEnd(50)} ${median.toFixed(0).padStart(6)} ns/line  (min ${sorted[0]!.toFixed(0)})`);
+    const min = sorted[0]!.toFixed(0);
+    console.log(`${v.name.padEnd(50)} ${median.toFixed(0).padStart(6)} ns/line  (min ${min})`);
   });
 }
 

@@ -3,37 +3,39 @@ import { dirname } from 'node:path';
 import pino from 'pino';
 import type { AccessRecord } from '../sdk/context.ts';
 
-/** The sonic-boom stream `pino.destination()` returns (typed without importing sonic-boom, a transitive dep). */
+/** The sonic-boom stream `pino.destination()` returns (sonic-boom itself is a transitive dep). */
 type Destination = ReturnType<typeof pino.destination>;
 
 /**
- * Characters collected before handing a batch to the stream (one write syscall per ~10 lines at gateway
- * rates). Quiet periods are covered by FLUSH_INTERVAL_MS so `tail -f` never waits on traffic.
+ * Characters collected before handing a batch to the stream (one write syscall per ~10 lines at
+ * gateway rates). Quiet periods are covered by FLUSH_INTERVAL_MS so `tail -f` never waits on
+ * traffic.
  */
 const BATCH_CHARS = 4096;
-/** A line reaches the target at most about this long after `write()`, even when the batch is not full. */
+/** A line reaches the target at most about this long after `write()`, even in a partial batch. */
 const FLUSH_INTERVAL_MS = 1000;
 /**
- * Cap on bytes queued for a stalled target (a full disk, a blocked stdout pipe). Past it batches are dropped
- * and their lines counted (`dropped`) rather than growing the heap until the gateway dies: the access log
- * must never take traffic down with it.
+ * Cap on bytes queued for a stalled target (a full disk, a blocked stdout pipe). Past it batches
+ * are dropped and their lines counted (`dropped`) rather than growing the heap until the gateway
+ * dies: the access log must never take traffic down with it.
  */
 const MAX_BUFFERED = 64 * 1024 * 1024;
 
 /**
  * The per-request access log: one JSON object per line, holding exactly the record's fields.
  *
- * Measured in access-log.bench.ts (ns/line, lower is better): JSON.stringify + own 4 KiB batch ≈ floor + 0.5µs;
- * JSON.stringify into sonic-boom's own batching (minLength 4096) ≈ floor + 1.2µs; pino.info ≈ 3–4× the floor.
- * - Not `pino.info(record)`: it cannot drop its `level` key cleanly (`formatters.level: () => ({})` yields
- *   `{,"request_id":…`, invalid JSON, so every line needs a `streamWrite` repair), its per-key loop is slower
- *   than V8's JSON.stringify fast path for a flat object, and its extras (redaction, serializers) are unused:
- *   the record carries no secrets.
- * - Not sonic-boom's `minLength` batching: on every write it computes `Buffer.byteLength` of its pending
- *   chunk, which flattens a growing concatenated string (up to 16 KiB) per line. We concatenate ourselves
- *   (`.length` is O(1)) and hand sonic-boom one 4 KiB string at a time.
- * The stream still comes from `pino.destination()` for pino's flush-on-exit hook and EPIPE handling (a
- * closed stdout pipe silences the log instead of crashing the process).
+ * Measured in access-log.bench.ts (ns/line, lower is better): JSON.stringify + own 4 KiB batch ≈
+ * floor + 0.5µs; JSON.stringify into sonic-boom's own batching (minLength 4096) ≈ floor + 1.2µs;
+ * pino.info ≈ 3–4× the floor.
+ * - Not `pino.info(record)`: it cannot drop its `level` key cleanly (`formatters.level: () => ({})`
+ *   yields `{,"request_id":…`, invalid JSON, so every line needs a `streamWrite` repair), its
+ *   per-key loop is slower than V8's JSON.stringify fast path for a flat object, and its extras
+ *   (redaction, serializers) are unused: the record carries no secrets.
+ * - Not sonic-boom's `minLength` batching: on every write it computes `Buffer.byteLength` of its
+ *   pending chunk, which flattens a growing concatenated string (up to 16 KiB) per line. We
+ *   concatenate ourselves (`.length` is O(1)) and hand sonic-boom one 4 KiB string at a time.
+ * The stream still comes from `pino.destination()` for pino's flush-on-exit hook and EPIPE handling
+ * (a closed stdout pipe silences the log instead of crashing the process).
  */
 export class AccessLog {
   readonly #target: string;
@@ -44,16 +46,20 @@ export class AccessLog {
   #timer: NodeJS.Timeout | null = null;
   #onExit: (() => void) | null = null;
   #closing: Promise<void> | null = null;
-  /** EPIPE made pino stub the stream out: nothing more can be written, and end() would never emit 'close'. */
+  /**
+   * EPIPE made pino stub the stream out: nothing more can be written, and end() would never emit
+   * 'close'.
+   */
   #dead = false;
 
   /**
    * @param target `stdout`, `stderr`, `off`, or a file path (appended to; parent dirs created).
-   * @param onError Called on write errors (never thrown: the request already succeeded). Defaults to a
-   *   process warning for the first error only, so a broken disk cannot flood stderr.
-   * @throws when a file target cannot be opened. The file is opened synchronously on purpose: a bad path
-   *   fails the start or reload that asked for it, with the OS error, instead of a log that silently never
-   *   writes (and a stream whose fd never opens also breaks pino's flush-on-exit hook).
+   * @param onError Called on write errors (never thrown: the request already succeeded). Defaults
+   *   to a process warning for the first error only, so a broken disk cannot flood stderr.
+   * @throws when a file target cannot be opened. The file is opened synchronously on purpose: a bad
+   *   path fails the start or reload that asked for it, with the OS error, instead of a log that
+   *   silently never writes (and a stream whose fd never opens also breaks pino's flush-on-exit
+   *   hook).
    */
   constructor(target: string, onError: (err: Error) => void = warnOnce()) {
     this.#target = target;
@@ -68,9 +74,9 @@ export class AccessLog {
       mkdirSync(dirname(target), { recursive: true });
       fd = openSync(target, 'a');
     }
-    // minLength 1, not 0: we batch ourselves, so any write goes out at once either way, but sonic-boom's
-    // flush(cb) returns before in-flight writes finish when minLength is 0. sonic-boom closes the fd on
-    // end() except for 1 and 2.
+    // minLength 1, not 0: we batch ourselves, so any write goes out at once either way, but
+    // sonic-boom's flush(cb) returns before in-flight writes finish when minLength is 0. sonic-boom
+    // closes the fd on end() except for 1 and 2.
     const dest = pino.destination({ dest: fd, sync: false, minLength: 1, maxLength: MAX_BUFFERED });
     this.#dest = dest;
 
@@ -86,10 +92,10 @@ export class AccessLog {
       this.#dropped += countLines(batch);
     });
 
-    // unref: a pending partial batch must not keep a finished process alive; the exit hook writes it.
+    // unref: a partial batch must not keep a finished process alive; the exit hook writes it.
     this.#timer = setInterval(() => this.#handOver(), FLUSH_INTERVAL_MS).unref();
-    // pino's own exit hook flushes the stream but cannot see #pending; on a crash or process.exit() the
-    // last lines are the ones worth having.
+    // pino's own exit hook flushes the stream but cannot see #pending; on a crash or process.exit()
+    // the last lines are the ones worth having.
     this.#onExit = () => {
       this.#handOver();
       try {
@@ -101,7 +107,10 @@ export class AccessLog {
     process.on('exit', this.#onExit);
   }
 
-  /** What the log was built with (`stdout`, `stderr`, `off` or the path), to decide whether a reload must reopen it. */
+  /**
+   * What the log was built with (`stdout`, `stderr`, `off` or the path), to decide whether a reload
+   * must reopen it.
+   */
   get target(): string {
     return this.#target;
   }
@@ -123,7 +132,7 @@ export class AccessLog {
     try {
       line = JSON.stringify(record);
     } catch {
-      // A plugin put a BigInt or a cycle into ctx.logFields: keep the line, lose only the bad field.
+      // A plugin put a BigInt or a cycle into ctx.logFields: keep the line, lose the bad field.
       line = stringifyLenient(record);
     }
     const pending = this.#pending + line + '\n';
@@ -141,14 +150,15 @@ export class AccessLog {
     if (dest === null || this.#dead) return Promise.resolve();
     this.#handOver();
     return new Promise((resolve) => {
-      // Errors already reach onError through the 'error' listener; flushing must not reject on top of that.
+      // Errors already reach onError through the 'error' listener; flush must not reject too.
       dest.flush(() => resolve());
     });
   }
 
   /**
-   * Flush and release the target. Files are closed; stdout/stderr are not (sonic-boom leaves fds 1 and 2
-   * open). Idempotent; later `write()` calls are dropped silently (late onLog from a drained table).
+   * Flush and release the target. Files are closed; stdout/stderr are not (sonic-boom leaves fds 1
+   * and 2 open). Idempotent; later `write()` calls are dropped silently (late onLog from a drained
+   * table).
    */
   close(): Promise<void> {
     if (this.#closing !== null) return this.#closing;
@@ -163,8 +173,9 @@ export class AccessLog {
     }
     this.#closing = new Promise((resolve) => {
       dest.once('close', () => resolve());
-      // A write error while ending (reported through onError) leaves sonic-boom neither ended nor closed, and
-      // still registered for pino's exit flush, which would throw again at exit. Drop the rest and close.
+      // A write error while ending (reported through onError) leaves sonic-boom neither ended nor
+      // closed, and still registered for pino's exit flush, which would throw again at exit. Drop
+      // the rest and close.
       dest.once('error', () => dest.destroy());
       dest.end();
     });
@@ -186,7 +197,7 @@ function countLines(batch: string): number {
   return n;
 }
 
-/** Serialize field by field, replacing what JSON cannot represent. Only used after JSON.stringify threw. */
+/** Serialize field by field, replacing what JSON cannot hold. Used after JSON.stringify threw. */
 function stringifyLenient(record: AccessRecord): string {
   const safe: Record<string, unknown> = {};
   for (const key of Object.keys(record)) {

@@ -1,7 +1,8 @@
 /**
- * Spawned by cluster-metrics.test.ts (not a test itself): a primary with two workers. Worker n observes n
- * requests on one route, so the sum (3) tells aggregation from a single worker's answer (1 or 2). The primary
- * prints one JSON line `{ text, pids }` to stdout, disconnects the workers, waits for them to exit, exits 0.
+ * Spawned by cluster-metrics.test.ts (not a test itself): a primary with two workers. Worker n
+ * observes n requests on one route, so the sum (3) tells aggregation from a single worker's answer
+ * (1 or 2). The primary prints one JSON line `{ text, pids }` to stdout, disconnects the workers,
+ * waits for them to exit, exits 0.
  */
 import cluster from 'node:cluster';
 import { aggregateClusterMetrics, registerWorkerMetrics } from './cluster-metrics.ts';
@@ -31,7 +32,7 @@ if (cluster.isPrimary) {
   const report = async (workerPids: number[]): Promise<void> => {
     const text = await aggregateClusterMetrics();
     process.stdout.write(JSON.stringify({ text, pids: workerPids }) + '\n');
-    // disconnect() closes the IPC channels; each worker then has nothing keeping it alive and exits.
+    // disconnect() closes the IPC channels; then nothing keeps a worker alive and it exits.
     cluster.disconnect(() => {
       clearTimeout(guard);
     });

@@ -1,18 +1,20 @@
 /**
- * Metrics under `--workers N`: each worker keeps its own `Metrics`; the primary answers `GET /metrics` by
- * asking every worker over the cluster IPC channel and summing (prom-client's AggregatorRegistry).
+ * Metrics under `--workers N`: each worker keeps its own `Metrics`; the primary answers
+ * `GET /metrics` by asking every worker over the cluster IPC channel and summing (prom-client's
+ * AggregatorRegistry).
  *
  * What each side must call:
- * - worker: `registerWorkerMetrics(metrics)` once, as early as possible. Until a worker has called it, it does
- *   not answer the primary and `aggregateClusterMetrics()` fails after prom-client's 5 s timeout; so create the
- *   `Metrics` first, register it, then start the gateway with it.
- * - primary: `aggregateClusterMetrics()` per scrape. It only asks workers that are connected; with none it
- *   resolves to ''. The primary's own metrics are not included (it serves no traffic).
+ * - worker: `registerWorkerMetrics(metrics)` once, as early as possible. Until a worker has called
+ *   it, it does not answer the primary and `aggregateClusterMetrics()` fails after prom-client's
+ *   5 s timeout; so create the `Metrics` first, register it, then start the gateway with it.
+ * - primary: `aggregateClusterMetrics()` per scrape. It only asks workers that are connected; with
+ *   none it resolves to ''. The primary's own metrics are not included (it serves no traffic).
  *
- * How series combine: counters, histograms, `portico_requests_in_flight` are summed (the cluster total);
- * `portico_config_info{hash}` is summed too, which reads as "workers serving this hash" (2 workers on one
- * hash → 1 series valued 2; mid-rollout → two series). prom-client's default metrics carry their own rules
- * (e.g. `nodejs_version_info` is taken from the first worker, event-loop lag is averaged).
+ * How series combine: counters, histograms, `portico_requests_in_flight` are summed (the cluster
+ * total); `portico_config_info{hash}` is summed too, which reads as "workers serving this hash" (2
+ * workers on one hash → 1 series valued 2; mid-rollout → two series). prom-client's default metrics
+ * carry their own rules (e.g. `nodejs_version_info` is taken from the first worker, event-loop lag
+ * is averaged).
  */
 import { AggregatorRegistry, prometheusContentType, type PrometheusContentType } from 'prom-client';
 import type { Metrics } from './metrics.ts';
@@ -23,8 +25,9 @@ export const clusterMetricsContentType: string = prometheusContentType;
 let aggregator: AggregatorRegistry<PrometheusContentType> | null = null;
 
 /**
- * AggregatorRegistry installs its IPC listeners from its constructor only (once per process): in a worker
- * the one that answers the primary's requests, in the primary the one that collects the answers.
+ * AggregatorRegistry installs its IPC listeners from its constructor only (once per process): in a
+ * worker the one that answers the primary's requests, in the primary the one that collects the
+ * answers.
  */
 function ensureAggregator(): AggregatorRegistry<PrometheusContentType> {
   // Its default content type is Prometheus text, matching clusterMetricsContentType.
@@ -33,9 +36,9 @@ function ensureAggregator(): AggregatorRegistry<PrometheusContentType> {
 }
 
 /**
- * In a cluster worker: answer the primary's metric requests from `metrics.registry`. (prom-client answers
- * from its global registry by default, which Portico does not use.) Calling it again with another `Metrics`
- * switches the answer to that one: one `Metrics` per process is the intended use.
+ * In a cluster worker: answer the primary's metric requests from `metrics.registry`. (prom-client
+ * answers from its global registry by default, which Portico does not use.) Calling it again with
+ * another `Metrics` switches the answer to that one: one `Metrics` per process is the intended use.
  */
 export function registerWorkerMetrics(metrics: Metrics): void {
   ensureAggregator();
@@ -43,8 +46,8 @@ export function registerWorkerMetrics(metrics: Metrics): void {
 }
 
 /**
- * In the cluster primary: every connected worker's metrics, aggregated, as Prometheus text. Rejects with
- * "Operation timed out." when a worker does not answer within 5 s.
+ * In the cluster primary: every connected worker's metrics, aggregated, as Prometheus text. Rejects
+ * with "Operation timed out." when a worker does not answer within 5 s.
  */
 export function aggregateClusterMetrics(): Promise<string> {
   return ensureAggregator().clusterMetrics();

@@ -6,7 +6,7 @@ import { nullLogger } from './logger.ts';
 
 const run = promisify(execFile);
 
-test('createLogger writes pino JSON to stderr with name and pid, no hostname, nothing on stdout', async () => {
+test('createLogger writes pino JSON to stderr with name and pid, no hostname', async () => {
   const url = new URL('./logger.ts', import.meta.url).href;
   const script = `
     import { createLogger } from ${JSON.stringify(url)};
@@ -16,7 +16,8 @@ test('createLogger writes pino JSON to stderr with name and pid, no hostname, no
     log.level = 'debug';
     log.debug('now shown');
   `;
-  const { stdout, stderr } = await run(process.execPath, ['--input-type=module', '-e', script], { timeout: 10_000 });
+  const args = ['--input-type=module', '-e', script];
+  const { stdout, stderr } = await run(process.execPath, args, { timeout: 10_000 });
   assert.equal(stdout, '');
   const lines = stderr.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
   assert.equal(lines.length, 2);

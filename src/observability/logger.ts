@@ -4,20 +4,23 @@ import pino from 'pino';
 export type Logger = pino.Logger;
 
 /**
- * The operational log: JSON lines on stderr, so stdout stays free for the access log (the usual container
- * split: `docker logs` shows both, a shipper can route them apart).
+ * The operational log: JSON lines on stderr, so stdout stays free for the access log (the usual
+ * container split: `docker logs` shows both, a shipper can route them apart).
  *
- * `sync: false` keeps logging off the request path's syscalls; pino's destination flushes synchronously on
- * `exit`, so lines before a `process.exit()` are not lost. `base: { pid }` drops `hostname` (the orchestrator
- * knows the host) but keeps the pid, which tells cluster workers apart.
+ * `sync: false` keeps logging off the request path's syscalls; pino's destination flushes
+ * synchronously on `exit`, so lines before a `process.exit()` are not lost. `base: { pid }` drops
+ * `hostname` (the orchestrator knows the host) but keeps the pid, which tells cluster workers
+ * apart.
  *
  * @param level pino level name (`trace` … `fatal`, `silent`); an unknown name throws.
  */
 export function createLogger(level: string): Logger {
-  // Checked here, before the destination exists: pino's own message ("default level:x must be included in
-  // custom levels") misleads, and a destination opened for a logger that fails would linger until exit.
+  // Checked here, before the destination exists: pino's own message ("default level:x must be
+  // included in custom levels") misleads, and a destination opened for a logger that fails would
+  // linger until exit.
   if (level !== 'silent' && !Object.hasOwn(pino.levels.values, level)) {
-    throw new Error(`unknown log level "${level}" (use ${Object.keys(pino.levels.values).join(', ')} or silent)`);
+    const known = Object.keys(pino.levels.values).join(', ');
+    throw new Error(`unknown log level "${level}" (use ${known} or silent)`);
   }
   return pino(
     { name: 'portico', level, base: { pid: process.pid } },
@@ -25,7 +28,9 @@ export function createLogger(level: string): Logger {
   );
 }
 
-/** A logger that writes nothing, for tests and for code that needs a Logger before config is known. */
+/**
+ * A logger that writes nothing, for tests and for code that needs a Logger before config is known.
+ */
 export const nullLogger: Logger = pino(
   { level: 'silent' },
   // An explicit no-op stream: pino() without one would open a stdout destination we never use.

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { register as globalRegistry } from 'prom-client';
+import { Histogram, Registry, register as globalRegistry } from 'prom-client';
 import { LATENCY_BUCKETS, Metrics } from './metrics.ts';
 
-/** The sample lines of `text` whose metric name is exactly `name` (or `name_bucket` etc. via prefix). */
+/** The sample lines of `text` whose metric name is exactly `name`. */
 function samples(text: string, name: string): string[] {
   return text.split('\n').filter((l) => l.startsWith(name + '{') || l.startsWith(name + ' '));
 }
@@ -26,21 +26,46 @@ test('observe() counts by route, service and status, and times both histograms',
   assert.deepEqual(samples(text, 'portico_upstream_duration_seconds_count'), [
     'portico_upstream_duration_seconds_count{route="users",service="accounts"} 2',
   ]);
-  assert.ok(text.includes('portico_request_duration_seconds_bucket{le="0.005",route="users",service="accounts"} 1'));
-  assert.ok(text.includes('portico_request_duration_seconds_bucket{le="0.025",route="users",service="accounts"} 2'));
-  assert.ok(text.includes('portico_request_duration_seconds_bucket{le="+Inf",route="users",service="accounts"} 3'));
+  const buckets = samples(text, 'portico_request_duration_seconds_bucket');
+  const pair = 'route="users",service="accounts"';
+  assert.ok(buckets.includes(`portico_request_duration_seconds_bucket{le="0.005",${pair}} 1`));
+  assert.ok(buckets.includes(`portico_request_duration_seconds_bucket{le="0.025",${pair}} 2`));
+  assert.ok(buckets.includes(`portico_request_duration_seconds_bucket{le="+Inf",${pair}} 3`));
   // the gateway buckets, 1 ms … 10 s
-  const les = samples(text, 'portico_request_duration_seconds_bucket').map((l) => /le="([^"]+)"/.exec(l)![1]);
+  const les = buckets.map((l) => /le="([^"]+)"/.exec(l)![1]);
   assert.deepEqual(les, [...LATENCY_BUCKETS.map(String), '+Inf']);
 });
 
-test('forRoute() returns one cached object per (route, service); unmatched requests use empty labels', async () => {
+test('the request histograms expose exactly what a prom-client Histogram would', async () => {
+  const m = new Metrics({ defaultMetrics: false });
+  const reference = new Registry();
+  const h = new Histogram({
+    name: 'portico_request_duration_seconds',
+    help: 'Time from request arrival to the end of the response, by route and service.',
+    labelNames: ['route', 'service'],
+    buckets: [...LATENCY_BUCKETS],
+    registers: [reference],
+  });
+  const values = [0, 0.001, 0.0011, 0.004, 0.05, 0.7, 3, 10, 11, 42];
+  for (const [i, v] of values.entries()) {
+    const [route, service] = i % 3 === 0 ? ['a', 's'] : ['b', ''];
+    m.forRoute(route, service).observe(200, v, null);
+    h.observe({ route, service }, v);
+  }
+  assert.equal(
+    await m.registry.getSingleMetricAsString('portico_request_duration_seconds'),
+    await reference.getSingleMetricAsString('portico_request_duration_seconds'),
+  );
+});
+
+test('forRoute() caches one object per (route, service); unmatched requests use ""', async () => {
   const m = new Metrics({ defaultMetrics: false });
   assert.equal(m.forRoute('a', 's'), m.forRoute('a', 's'));
   assert.notEqual(m.forRoute('a', 's'), m.forRoute('a', ''));
   assert.notEqual(m.forRoute('a\u0000', 's'), m.forRoute('a', '\u0000s'));
   m.forRoute('', '').observe(404, 0.001, null);
-  assert.ok((await m.text()).includes('portico_requests_total{route="",service="",status="404"} 1'));
+  const text = await m.text();
+  assert.ok(text.includes('portico_requests_total{route="",service="",status="404"} 1'));
 });
 
 test('non-finite durations are skipped, not thrown', async () => {
@@ -54,12 +79,14 @@ test('non-finite durations are skipped, not thrown', async () => {
 
 test('in-flight gauge follows inc()/dec()', async () => {
   const m = new Metrics({ defaultMetrics: false });
-  assert.deepEqual(samples(await m.text(), 'portico_requests_in_flight'), ['portico_requests_in_flight 0']);
+  const inFlight = async (): Promise<string[]> =>
+    samples(await m.text(), 'portico_requests_in_flight');
+  assert.deepEqual(await inFlight(), ['portico_requests_in_flight 0']);
   m.inFlight.inc();
   m.inFlight.inc();
   m.inFlight.dec();
   assert.equal(m.inFlight.value, 1);
-  assert.deepEqual(samples(await m.text(), 'portico_requests_in_flight'), ['portico_requests_in_flight 1']);
+  assert.deepEqual(await inFlight(), ['portico_requests_in_flight 1']);
 });
 
 test('reloads are counted by result; both series exist from the start', async () => {
@@ -79,10 +106,11 @@ test('reloads are counted by result; both series exist from the start', async ()
 
 test('config info carries only the current hash', async () => {
   const m = new Metrics({ defaultMetrics: false });
+  const info = async (): Promise<string[]> => samples(await m.text(), 'portico_config_info');
   m.configInfo('aaa111');
-  assert.deepEqual(samples(await m.text(), 'portico_config_info'), ['portico_config_info{hash="aaa111"} 1']);
+  assert.deepEqual(await info(), ['portico_config_info{hash="aaa111"} 1']);
   m.configInfo('bbb222');
-  assert.deepEqual(samples(await m.text(), 'portico_config_info'), ['portico_config_info{hash="bbb222"} 1']);
+  assert.deepEqual(await info(), ['portico_config_info{hash="bbb222"} 1']);
 });
 
 test('counter()/gauge()/histogram() are idempotent and refuse a conflicting spec', async () => {
@@ -95,12 +123,18 @@ test('counter()/gauge()/histogram() are idempotent and refuse a conflicting spec
   const h = m.histogram('portico_auth_seconds', 'Auth time.');
   assert.equal(m.histogram('portico_auth_seconds', 'Auth time.'), h);
 
-  assert.throws(() => m.gauge('portico_ratelimit_rejections_total', 'x', ['route']), /registered as counter/);
-  assert.throws(() => m.counter('portico_ratelimit_rejections_total', 'x', ['service']), /counter\(route\)/);
+  const name = 'portico_ratelimit_rejections_total';
+  assert.throws(() => m.gauge(name, 'x', ['route']), /registered as counter\(route\)/);
+  assert.throws(() => m.counter(name, 'x', ['service']), /now requested as counter\(service\)/);
   // built-ins and default metrics are protected too
-  assert.throws(() => m.counter('portico_requests_total', 'x', ['route']), /registered as counter/);
+  const rss = ['route', 'service', 'status'];
+  assert.throws(() => m.counter('portico_requests_total', 'x', rss), /built into Portico/);
+  const rs = ['route', 'service'];
+  assert.throws(() => m.histogram('portico_request_duration_seconds', 'x', rs), /built into/);
+  assert.throws(() => m.gauge('portico_config_info', 'x', ['hash']), /built into Portico/);
   const withDefaults = new Metrics();
-  assert.throws(() => withDefaults.gauge('process_resident_memory_bytes', 'x'), /already been registered/);
+  const rssBytes = 'process_resident_memory_bytes';
+  assert.throws(() => withDefaults.gauge(rssBytes, 'x'), /already been registered/);
 
   assert.ok((await m.text()).includes('portico_ratelimit_rejections_total{route="r"} 2'));
 });
@@ -117,10 +151,16 @@ test('each Metrics has its own registry, not the global one', async () => {
 test('default process and Node metrics use their standard, unprefixed names', async () => {
   const m = new Metrics();
   const text = await m.text();
-  for (const name of ['process_cpu_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes']) {
+  for (const name of [
+    'process_cpu_seconds_total',
+    'process_resident_memory_bytes',
+    'nodejs_eventloop_lag_seconds',
+    'nodejs_heap_size_used_bytes',
+  ]) {
     assert.ok(text.includes(`\n# TYPE ${name} `), name);
   }
   assert.ok(!text.includes('portico_process_'));
-  assert.ok(!(await new Metrics({ defaultMetrics: false }).text()).includes('process_cpu_seconds_total'));
+  const bare = await new Metrics({ defaultMetrics: false }).text();
+  assert.ok(!bare.includes('process_cpu_seconds_total'));
   assert.match(m.contentType, /^text\/plain; version=0\.0\.4/);
 });

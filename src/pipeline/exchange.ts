@@ -9,6 +9,10 @@ import type { BodyCounter } from '../proxy/body.ts';
 import { UpstreamCall } from '../proxy/call.ts';
 import { limitedBody } from '../proxy/body.ts';
 import { classifyUpstreamError, ClientGone } from '../proxy/errors.ts';
+import { Attempts, Refused } from '../proxy/attempts.ts';
+import { sendMirror, readAll, mergeTimeouts, appendHeader } from '../proxy/traffic.ts';
+import type { ServiceRuntime } from '../upstream/service.ts';
+import type { Split } from '../upstream/split.ts';
 import { ErrorCode } from '../core/errors.ts';
 import { PluginFailure, runPhase, runResponsePhase, type PhaseResult } from './runner.ts';
 import { runAccess } from './access.ts';
@@ -34,7 +38,9 @@ export class Exchange implements CallSink {
   private status = 0;
   private upstreamLabel: string | null = null;
   private upstreamStart = 0;
-  private call: UpstreamCall | null = null;
+  private call: { readonly bytesOut: number; readonly headersAt: number; abortFromClient(): void } | null = null;
+  private service: ServiceRuntime | null = null;
+  private managedCall: Attempts | null = null;
   private counter: BodyCounter | null = null;
   private localBytes = 0;
   private done = false;
@@ -127,32 +133,26 @@ export class Exchange implements CallSink {
   private proxy(): void {
     const ctx = this.ctx;
     const route = this.route!;
-    const service = route.service;
+    let service = route.service;
+    if (route.split !== null) service = this.splitService(route.split);
     if (service === null) {
       this.sendReply(ctx.replyError(503, ErrorCode.serviceUnavailable, `route ${route.name} has no service`));
       return;
     }
-    const target = service.pick();
+    this.service = service;
+    if (service.managed || route.timeouts !== null) {
+      this.managed(service, route);
+      return;
+    }
+    const target = service.keyOf === null ? service.pick() : service.pick(service.hashOf(ctx));
     if (target === undefined) {
       this.sendReply(ctx.replyError(503, ErrorCode.serviceUnavailable, `service ${service.name} has no target`));
       return;
     }
+    const body = this.requestBody();
+    if (body === false) return;
+    if (route.mirror !== null && body === null) sendMirror(route.mirror, ctx, null, (base) => joinPath(base, ctx.upstreamPath));
     const req = this.req;
-    const cl = req.headers['content-length'];
-    let body: Readable | null = null;
-    if (cl !== undefined) {
-      const n = Number(cl);
-      if (n > ctx.maxBodySize) {
-        this.sendReply(
-          ctx.replyError(413, ErrorCode.payloadTooLarge, `request body of ${n} bytes exceeds ${ctx.maxBodySize}`),
-        );
-        return;
-      }
-      if (n > 0) body = req;
-    } else if (req.headers['transfer-encoding'] !== undefined) {
-      this.counter = { bytes: 0 };
-      body = Readable.from(limitedBody(req, ctx.maxBodySize, this.counter), { objectMode: false });
-    }
     const headers = ctx.upstreamHeaders;
     if (route.preserveHost && req.headers.host !== undefined) headers.host = req.headers.host;
     else headers.host = target.hostHeader;
@@ -166,11 +166,74 @@ export class Exchange implements CallSink {
         method: ctx.method,
         headers,
         body,
-        headersTimeout: service.timeouts.read,
-        bodyTimeout: service.timeouts.read,
+        headersTimeout: service.timeouts.firstByte,
+        bodyTimeout: service.timeouts.idle,
       },
       call,
     );
+  }
+
+  /** The request body to forward: null for none, a stream, or false when a 413 was sent. */
+  private requestBody(): Readable | null | false {
+    const ctx = this.ctx;
+    const req = this.req;
+    const cl = req.headers['content-length'];
+    if (cl !== undefined) {
+      const n = Number(cl);
+      if (n > ctx.maxBodySize) {
+        this.sendReply(
+          ctx.replyError(413, ErrorCode.payloadTooLarge, `request body of ${n} bytes exceeds ${ctx.maxBodySize}`),
+        );
+        return false;
+      }
+      return n > 0 ? req : null;
+    }
+    if (req.headers['transfer-encoding'] !== undefined) {
+      this.counter = { bytes: 0 };
+      return Readable.from(limitedBody(req, ctx.maxBodySize, this.counter), { objectMode: false });
+    }
+    return null;
+  }
+
+  /** Picks the side of a weighted split; a new cookie-sticky user gets the cookie that pins them. */
+  private splitService(split: Split): ServiceRuntime | null {
+    const choice = split.choose(this.ctx);
+    if (choice === null) return null;
+    if (choice.setCookie !== null) appendHeader(this.ctx.responseHeaders, 'set-cookie', choice.setCookie);
+    return choice.service;
+  }
+
+  /** A service with health, breakers, limits, retries or timers: attempts booked one by one (proxy/attempts.ts). */
+  private managed(service: ServiceRuntime, route: CompiledRoute): void {
+    const ctx = this.ctx;
+    const body = this.requestBody();
+    if (body === false) return;
+    const go = (payload: Readable | Buffer | null): void => {
+      if (route.mirror !== null && (payload === null || Buffer.isBuffer(payload))) sendMirror(route.mirror, ctx, payload, (base) => joinPath(base, ctx.upstreamPath));
+      const attempts = new Attempts({
+        ctx,
+        req: this.req,
+        res: this.res,
+        service,
+        timeouts: mergeTimeouts(service.timeouts, route.timeouts),
+        preserveHost: route.preserveHost,
+        pathFor: (base) => joinPath(base, ctx.upstreamPath),
+        query: ctx.upstreamQuery,
+        body: payload,
+        sink: this,
+      });
+      this.call = attempts;
+      this.upstreamStart = performance.now();
+      this.managedCall = attempts;
+      attempts.start();
+    };
+    const p = service.retries;
+    // A small body is read first so a retry can resend it; a larger or chunked one streams and is never retried.
+    if (body !== null && p !== null && body === this.req && Number(this.req.headers['content-length']) <= p.bufferBody) {
+      readAll(this.req).then(go, (err: unknown) => this.error(err instanceof Error ? err : new Error(String(err)), false));
+      return;
+    }
+    go(body);
   }
 
   /** CallSink: the upstream answered. */
@@ -203,7 +266,8 @@ export class Exchange implements CallSink {
       this.res.destroy(err);
       return;
     }
-    this.sendReply(this.ctx.replyError(c.status, c.code, c.message));
+    const extra = err instanceof Refused ? { 'retry-after': String(err.retryAfter) } : undefined;
+    this.sendReply(this.ctx.replyError(c.status, c.code, c.message, extra));
   }
 
   private decorate(headers: HeaderMap): void {
@@ -300,8 +364,8 @@ export class Exchange implements CallSink {
       method: ctx.method,
       path: ctx.path,
       route: route === null ? null : route.name,
-      service: route?.service?.name ?? null,
-      upstream: this.upstreamLabel,
+      service: this.service?.name ?? route?.service?.name ?? null,
+      upstream: this.upstreamLabel ?? this.managedCall?.label ?? null,
       status: this.status,
       latency_ms: round(now - ctx.startedAt),
       upstream_latency_ms: upstreamMs === null ? null : round(upstreamMs),

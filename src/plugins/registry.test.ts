@@ -4,7 +4,17 @@ import { builtinPlugins, lookupPlugin } from './registry.ts';
 
 test('the full built-in plugin order (higher priority runs first)', () => {
   const order = [...builtinPlugins].sort((a, b) => b.priority - a.priority).map((p) => p.name);
-  assert.deepEqual(order, ['request-size-limiting', 'request-termination']);
+  assert.deepEqual(order, [
+    'forward-auth',
+    'oauth2-introspection',
+    'jwt',
+    'key-auth',
+    'basic-auth',
+    'request-size-limiting',
+    'acl',
+    'rate-limiting',
+    'request-termination',
+  ]);
 });
 
 test('priorities are unique and names are kebab-case', () => {

@@ -14,6 +14,13 @@ export interface CallSink {
   end(): void;
   /** The exchange failed; `headersSent` tells whether the client already has a status line. */
   error(err: Error, headersSent: boolean): void;
+  /**
+   * The upstream answered with a status listed in the call's `retryOn`: return true to retry instead (the
+   * response is then read and dropped, never reaching the client, and `retry()` follows).
+   */
+  retryStatus?(status: number): boolean;
+  /** The dropped response has been read (or failed): send the next attempt. */
+  retry?(): void;
 }
 
 /**
@@ -25,6 +32,12 @@ export interface CallSink {
 export class UpstreamCall implements Dispatcher.DispatchHandler {
   bytesOut = 0;
   headersAt = 0;
+  /** Statuses the sink may want to retry (null: none); set before dispatch. */
+  retryOn: ReadonlySet<number> | null = null;
+  /** The request is on a connection and being written (it may have reached the upstream). */
+  started = false;
+  private discarding = false;
+  private cancelled: Error | null = null;
   private controller: Controller | null = null;
   private finished = false;
   private clientGone = false;
@@ -47,13 +60,34 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
     this.controller?.abort(new ClientGone());
   }
 
+  /**
+   * Ends the call with `err` (a timeout of ours). A request still waiting for a connection cannot be aborted
+   * by undici until it starts, so the sink hears of the failure now and the request is aborted when it starts.
+   */
+  cancel(err: Error): void {
+    if (this.finished) return;
+    this.cancelled = err;
+    if (this.controller !== null) {
+      this.controller.abort(err);
+      return;
+    }
+    this.finished = true;
+    this.sink.error(err, this.res.headersSent);
+  }
+
   onRequestStart(controller: Controller): void {
     this.controller = controller;
+    this.started = true;
     if (this.clientGone) controller.abort(new ClientGone());
+    else if (this.cancelled !== null) controller.abort(this.cancelled);
   }
 
   onResponseStart(controller: Controller, statusCode: number, headers: IncomingHttpHeaders): void {
     this.headersAt = performance.now();
+    if (this.retryOn !== null && this.retryOn.has(statusCode) && this.sink.retryStatus?.(statusCode) === true) {
+      this.discarding = true;
+      return;
+    }
     const out = responseHeaders(headers);
     let r: void | Promise<void>;
     try {
@@ -73,6 +107,7 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
   }
 
   onResponseData(controller: Controller, chunk: Buffer): void {
+    if (this.discarding) return;
     this.bytesOut += chunk.length;
     if (this.pendingHead) {
       this.queued!.push(chunk);
@@ -83,15 +118,23 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd(): void {
+    if (this.discarding) return this.retryNext();
     this.ended = true;
     if (this.pendingHead) return;
     this.finish();
   }
 
   onResponseError(_controller: Controller, err: Error): void {
+    if (this.discarding) return this.retryNext();
     if (this.finished) return;
     this.finished = true;
     this.sink.error(err, this.res.headersSent);
+  }
+
+  private retryNext(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.sink.retry?.();
   }
 
   private flushQueued(): void {

@@ -51,3 +51,46 @@ export function classifyUpstreamError(err: unknown): { status: number; code: str
   }
   return { status: 502, code: ErrorCode.badGateway, message: 'upstream request failed', kind: 'unknown' };
 }
+
+/** No connection to the target within the route's `connect` timeout. */
+export class ConnectTimeout extends GatewayError {
+  constructor(ms: number) {
+    super(504, ErrorCode.gatewayTimeout, `upstream connect timed out after ${ms} ms`);
+  }
+}
+
+/** The whole exchange (retries included) passed its `total` timeout. */
+export class TotalTimeout extends GatewayError {
+  constructor(ms: number) {
+    super(504, ErrorCode.gatewayTimeout, `upstream did not finish within ${ms} ms`);
+  }
+}
+
+const KIND: Record<string, 'connect-failure' | 'reset' | 'timeout'> = {
+  ECONNREFUSED: 'connect-failure',
+  UND_ERR_CONNECT_TIMEOUT: 'connect-failure',
+  EHOSTUNREACH: 'connect-failure',
+  ENETUNREACH: 'connect-failure',
+  ENOTFOUND: 'connect-failure',
+  EAI_AGAIN: 'connect-failure',
+  ECONNRESET: 'reset',
+  EPIPE: 'reset',
+  UND_ERR_SOCKET: 'reset',
+  UND_ERR_CLOSED: 'reset',
+  UND_ERR_HEADERS_TIMEOUT: 'timeout',
+  UND_ERR_BODY_TIMEOUT: 'timeout',
+  ETIMEDOUT: 'timeout',
+};
+
+/** What kind of failure an upstream error is, for retries and health ('other' for anything else). */
+export function failureKind(err: unknown): 'connect-failure' | 'reset' | 'timeout' | 'other' {
+  if (err instanceof ConnectTimeout) return 'connect-failure';
+  if (err instanceof TotalTimeout) return 'timeout';
+  let e: unknown = err;
+  for (let depth = 0; depth < 3 && e; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && KIND[code] !== undefined) return KIND[code];
+    e = (e as { cause?: unknown }).cause;
+  }
+  return 'other';
+}

@@ -1,4 +1,5 @@
 import { createSlot } from './slots.ts';
+import type { Ctx, Reply } from './context.ts';
 
 /**
  * Facts auth plugins hand to later phases (ACL, rate limiting, logging). The consumer itself is
@@ -16,3 +17,23 @@ export const SCOPES = createSlot<readonly string[]>('auth.scopes');
 
 /** Name of the auth plugin that authenticated the request; unset while anonymous or unauthenticated. */
 export const AUTHENTICATED_BY = createSlot<string>('auth.by');
+
+/**
+ * Why an auth plugin refused a request, so that several auth plugins on one route ("any of them") can pick
+ * the most relevant reply: `invalid` credentials beat `missing` ones, `forbidden` (403) beats both, and
+ * `unavailable` means the plugin could not decide (its auth server failed). Set it with `authFailure()`.
+ */
+export type AuthFailureKind = 'missing' | 'invalid' | 'unavailable' | 'forbidden';
+
+/** Set by an auth plugin right before it returns its refusal; read (and cleared) by the auth group. */
+export const AUTH_FAILURE = createSlot<AuthFailureKind | undefined>('auth.failure');
+
+/**
+ * Marks `reply` as an auth refusal of `kind` and returns it: `return authFailure(ctx, 'missing', reply)`.
+ * `reason` goes to the access log as `auth_error`; it must never contain the secret.
+ */
+export function authFailure(ctx: Ctx, kind: AuthFailureKind, reason: string, reply: Reply): Reply {
+  ctx.set(AUTH_FAILURE, kind);
+  ctx.logFields.auth_error = reason;
+  return reply;
+}

@@ -20,6 +20,11 @@ export interface PluginInstance {
   onLog?: (ctx: Ctx, record: AccessRecord) => void;
   /** Called when the config version that created this instance is retired. */
   close?: () => void | Promise<void>;
+  /**
+   * Auth plugins: extra upstream header names this instance sets from a verified identity (e.g. its
+   * `claims_to_headers` targets). They are removed from the incoming request before any auth plugin runs.
+   */
+  identityHeaders?: readonly string[];
 }
 
 /** Minimal logger interface plugins get (pino-compatible). */
@@ -57,6 +62,11 @@ export interface PluginDefinition<S extends TSchema = TSchema> {
   readonly name: string;
   /** Higher runs first in every phase; unique among built-ins. */
   readonly priority: number;
+  /**
+   * `auth`: an authentication plugin. All auth plugins on a route run as one "any of them" group (see
+   * compile/chain.ts): identity headers are stripped first, the first plugin that authenticates wins.
+   */
+  readonly kind?: 'auth';
   /** TypeBox schema; descriptions are the user documentation, defaults are applied before create(). */
   readonly schema: S;
   /** Once per scope per config version. May be async (e.g. to import keys). */

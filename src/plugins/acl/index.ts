@@ -1,0 +1,30 @@
+import { definePlugin, AUTHENTICATED_BY, SCOPES } from '../../sdk/index.ts';
+import type { OutgoingHttpHeaders } from 'node:http';
+import { AclRules } from './rules.ts';
+import { schema } from './schema.ts';
+
+/**
+ * Authorization after authentication: consumer groups (`allow`/`deny`) and required token scopes, per
+ * method if wanted. 403 names the missing scope; 401 when there is no verified identity to judge.
+ */
+export default definePlugin({
+  name: 'acl',
+  priority: 950,
+  schema,
+  create(config) {
+    const rules = new AclRules(config);
+    return {
+      onAccess(ctx) {
+        const v = rules.check(ctx.method, ctx.consumer, ctx.get(AUTHENTICATED_BY) !== undefined, ctx.get(SCOPES));
+        if (v === null) return;
+        ctx.logFields.auth_error = `acl: ${v.message}`;
+        const headers: OutgoingHttpHeaders = {};
+        if (v.status === 401) headers['www-authenticate'] = 'Bearer realm="portico"';
+        else if (v.scope !== undefined) {
+          headers['www-authenticate'] = `Bearer error="insufficient_scope", scope="${v.scope.replace(/["\\]/g, '')}"`;
+        }
+        return ctx.replyError(v.status, v.code, v.message, headers);
+      },
+    };
+  },
+});

@@ -1,0 +1,46 @@
+/**
+ * A bounded map with per-entry expiry (wall-clock ms). When full, the oldest insertion is evicted
+ * (insertion order ≈ LRU for caches whose hot keys are re-inserted on refresh). No timers: expired entries
+ * are dropped when read or pushed out by newer ones.
+ */
+export class TtlCache<V> {
+  private readonly map = new Map<string, { value: V; expiresAt: number }>();
+  private readonly max: number;
+
+  constructor(max: number) {
+    this.max = max;
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  /** The value if present and `now < expiresAt`. */
+  get(key: string, now: number): V | undefined {
+    const e = this.map.get(key);
+    if (e === undefined) return undefined;
+    if (now >= e.expiresAt) {
+      this.map.delete(key);
+      return undefined;
+    }
+    return e.value;
+  }
+
+  /** Stores `value` until `expiresAt`; ignored when already expired. */
+  set(key: string, value: V, expiresAt: number, now: number): void {
+    if (expiresAt <= now || this.max <= 0) return;
+    if (this.map.size >= this.max && !this.map.has(key)) {
+      const oldest = this.map.keys().next();
+      if (!oldest.done) this.map.delete(oldest.value);
+    }
+    this.map.set(key, { value, expiresAt });
+  }
+
+  delete(key: string): void {
+    this.map.delete(key);
+  }
+
+  clear(): void {
+    this.map.clear();
+  }
+}

@@ -1,0 +1,31 @@
+import { Type, Duration } from '../../sdk/index.ts';
+
+export const schema = Type.Object(
+  {
+    realm: Type.String({ default: 'portico', description: 'realm in the WWW-Authenticate: Basic challenge' }),
+    hide_credentials: Type.Boolean({
+      default: false,
+      description: 'remove the Authorization header before the request goes upstream',
+    }),
+    anonymous: Type.Optional(
+      Type.String({ minLength: 1, description: 'consumer (username or id) to run as when no credentials are sent' }),
+    ),
+    cache_ttl: Duration({
+      default: '60s',
+      description: 'how long a verified username/password pair skips the (deliberately slow) scrypt check; 0 disables',
+    }),
+  },
+  {
+    additionalProperties: false,
+    description: 'HTTP Basic authentication against consumer credentials `basic-auth: [{ username, password_hash }]`.',
+  },
+);
+
+/** A consumer's login: `password_hash` is the `scrypt$...` line printed by `portico hash-secret`. */
+export const credentialSchema = Type.Object(
+  {
+    username: Type.String({ minLength: 1, pattern: '^[^:]+$' }),
+    password_hash: Type.String({ minLength: 1 }),
+  },
+  { additionalProperties: false },
+);

@@ -1,0 +1,86 @@
+import { createHmac, verify as cryptoVerify, constants, type KeyObject } from 'node:crypto';
+import { safeEqual } from '../auth-common/secrets.ts';
+
+/** Every JWS algorithm the jwt plugin verifies. `none` is never among them. */
+export const ALGORITHMS = [
+  'HS256', 'HS384', 'HS512',
+  'RS256', 'RS384', 'RS512',
+  'PS256', 'PS384', 'PS512',
+  'ES256', 'ES384', 'ES512',
+  'EdDSA',
+] as const;
+export type Alg = (typeof ALGORITHMS)[number];
+
+const ALG_SET: ReadonlySet<string> = new Set(ALGORITHMS);
+export function isAlg(s: unknown): s is Alg {
+  return typeof s === 'string' && ALG_SET.has(s);
+}
+
+const HASH: Record<Alg, string | null> = {
+  HS256: 'sha256', HS384: 'sha384', HS512: 'sha512',
+  RS256: 'sha256', RS384: 'sha384', RS512: 'sha512',
+  PS256: 'sha256', PS384: 'sha384', PS512: 'sha512',
+  ES256: 'sha256', ES384: 'sha384', ES512: 'sha512',
+  EdDSA: null,
+};
+const CURVE: Partial<Record<Alg, string>> = { ES256: 'prime256v1', ES384: 'secp384r1', ES512: 'secp521r1' };
+// ECDSA signatures in JWS are r||s, each the size of the curve's field.
+const ES_SIG_LENGTH: Partial<Record<Alg, number>> = { ES256: 64, ES384: 96, ES512: 132 };
+const MIN_HMAC_BYTES: Record<string, number> = { HS256: 32, HS384: 48, HS512: 64 };
+
+/**
+ * The algorithms a key can serve, from its type alone: a secret only HS*, an RSA key only RS and PS, an EC
+ * key only the ES of its curve, an Ed25519/Ed448 key only EdDSA. This is the pin that stops key confusion
+ * (an RSA public key used as an HMAC secret) whatever the token's header says.
+ */
+export function algorithmsForKey(key: KeyObject): Alg[] {
+  if (key.type === 'secret') return ['HS256', 'HS384', 'HS512'];
+  const t = key.asymmetricKeyType;
+  if (t === 'rsa' || t === 'rsa-pss') {
+    return t === 'rsa' ? ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'] : ['PS256', 'PS384', 'PS512'];
+  }
+  if (t === 'ec') {
+    const curve = key.asymmetricKeyDetails?.namedCurve;
+    return ALGORITHMS.filter((a) => CURVE[a] !== undefined && CURVE[a] === curve);
+  }
+  if (t === 'ed25519' || t === 'ed448') return ['EdDSA'];
+  return [];
+}
+
+/** Why a key cannot serve `alg`, or null when it can. */
+export function keyProblem(key: KeyObject, alg: Alg): string | null {
+  if (!algorithmsForKey(key).includes(alg)) {
+    const what = key.type === 'secret' ? 'a secret' : `a ${key.asymmetricKeyType ?? 'unknown'} key`;
+    return `${alg} cannot be used with ${what}`;
+  }
+  const rsaBits = key.asymmetricKeyDetails?.modulusLength;
+  if (rsaBits !== undefined && rsaBits < 2048) return `RSA keys must be at least 2048 bits (this one has ${rsaBits})`;
+  if (key.type === 'secret' && key.symmetricKeySize! < MIN_HMAC_BYTES[alg]!) {
+    return `${alg} needs a secret of at least ${MIN_HMAC_BYTES[alg]} bytes`;
+  }
+  return null;
+}
+
+/** Checks a JWS signature with node:crypto (no jose on the hot path). `key` must already be pinned to `alg`. */
+export function verifySignature(alg: Alg, key: KeyObject, input: string, sig: Buffer): boolean {
+  const hash = HASH[alg];
+  switch (alg.charCodeAt(0)) {
+    case 72 /* H */:
+      return safeEqual(createHmac(hash!, key).update(input).digest(), sig);
+    case 82 /* R */:
+      return cryptoVerify(hash, Buffer.from(input), key, sig);
+    case 80 /* P */:
+      return cryptoVerify(
+        hash,
+        Buffer.from(input),
+        { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST },
+        sig,
+      );
+    case 69 /* E */:
+      if (alg === 'EdDSA') return cryptoVerify(null, Buffer.from(input), key, sig);
+      if (sig.length !== ES_SIG_LENGTH[alg]) return false;
+      return cryptoVerify(hash, Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' }, sig);
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,17 @@
+import type { Static } from '../../sdk/index.ts';
+import type { schema } from './schema.ts';
+
+/** Valid but risky jwt configs, reported by `portico validate` and on load. */
+export function jwtWarnings(config: Static<typeof schema>): string[] {
+  const out: string[] = [];
+  if (config.issuer === undefined && config.audiences === undefined) {
+    out.push('checks neither issuer nor audiences: any token signed by these keys is accepted, whoever it was minted for');
+  }
+  if (config.jwks_uri !== undefined && /^http:\/\/(?!(127\.|localhost[:/]|\[::1\]))/.test(config.jwks_uri)) {
+    out.push('jwks_uri uses plain http: keys fetched over it can be tampered with');
+  }
+  if (config.uri_param_names.length > 0 && !config.hide_credentials) {
+    out.push('uri_param_names without hide_credentials forwards tokens upstream in the query string');
+  }
+  return out;
+}

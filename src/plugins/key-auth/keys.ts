@@ -1,0 +1,50 @@
+import { hash } from 'node:crypto';
+import type { Consumer, PluginEnv } from '../../sdk/index.ts';
+import { readCredentials } from '../auth-common/credentials.ts';
+import { consumerIndex } from '../auth-common/identity.ts';
+import { safeEqual } from '../auth-common/secrets.ts';
+import { credentialSchema } from './schema.ts';
+
+export interface KeyEntry {
+  readonly consumer: Consumer;
+  /** `key-auth:<username>:<index>`: names the credential without revealing it. */
+  readonly credentialId: string;
+  readonly digest: Buffer;
+}
+
+/**
+ * Every consumer's key, by SHA-256. Only digests are kept in memory; a lookup hashes the presented key
+ * (O(1) map lookup) and confirms with a constant-time compare of the digests.
+ */
+export class KeyIndex {
+  private readonly byDigest = new Map<string, KeyEntry>();
+
+  constructor(env: PluginEnv) {
+    const consumers = consumerIndex(env);
+    for (const c of readCredentials(env, 'key-auth', credentialSchema)) {
+      const { key, key_sha256 } = c.credential;
+      if ((key === undefined) === (key_sha256 === undefined)) {
+        throw new Error(`${c.where}: set exactly one of key or key_sha256`);
+      }
+      const digest = key !== undefined ? hash('sha256', key, 'buffer') : Buffer.from(key_sha256!, 'hex');
+      const k = digest.toString('base64');
+      const other = this.byDigest.get(k);
+      if (other) throw new Error(`${c.where}: the same key is already used by consumer ${other.consumer.username}`);
+      this.byDigest.set(k, {
+        consumer: consumers.of(c.consumer),
+        credentialId: `key-auth:${c.consumer.username}:${c.index}`,
+        digest,
+      });
+    }
+  }
+
+  get size(): number {
+    return this.byDigest.size;
+  }
+
+  find(key: string): KeyEntry | undefined {
+    const digest = hash('sha256', key, 'buffer');
+    const e = this.byDigest.get(digest.toString('base64'));
+    return e !== undefined && safeEqual(e.digest, digest) ? e : undefined;
+  }
+}

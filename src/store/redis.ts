@@ -1,0 +1,145 @@
+import { Redis } from 'ioredis';
+import type { PluginLogger } from '../sdk/plugin.ts';
+import { RATE_LIMIT_LUA } from './redis-script.ts';
+import { Cooldown, WarnThrottle } from './cooldown.ts';
+import { redisCooldownCounter, redisErrorCounter } from './metrics.ts';
+
+/** The top-level `store.redis` section, resolved. */
+export interface RedisSettings {
+  readonly url: string;
+  readonly prefix: string;
+  readonly timeoutMs: number;
+}
+
+/** Tuning for tests; production uses the defaults. */
+export interface RedisStoreOptions {
+  readonly failures?: number;
+  readonly cooldownMs?: number;
+  readonly warnEveryMs?: number;
+}
+
+type ScriptFn = (...args: (string | number)[]) => Promise<number[]>;
+
+/**
+ * A shared ioredis client that runs the rate-limit script. Fails fast: no offline queue (a command while
+ * disconnected is refused at once), a command timeout equal to the store timeout, one retry at most; after
+ * consecutive failures it is skipped for a cool-down (see Cooldown) and probes its way back by itself.
+ * Warnings are logged at most once per interval, never per request.
+ */
+export class RedisStore {
+  readonly settings: RedisSettings;
+  readonly client: Redis;
+  readonly cooldown: Cooldown;
+  logger: PluginLogger | null = null;
+  private readonly script: ScriptFn;
+  private readonly throttle: WarnThrottle;
+  private lastError = '';
+  refs = 0;
+
+  constructor(settings: RedisSettings, opts: RedisStoreOptions = {}) {
+    this.settings = settings;
+    this.cooldown = new Cooldown({ failures: opts.failures, cooldownMs: opts.cooldownMs });
+    this.throttle = new WarnThrottle(opts.warnEveryMs ?? 10_000);
+    this.client = new Redis(settings.url, {
+      enableAutoPipelining: true,
+      enableOfflineQueue: false,
+      commandTimeout: settings.timeoutMs,
+      maxRetriesPerRequest: 1,
+      connectTimeout: Math.max(1_000, settings.timeoutMs * 20),
+      // Keep reconnecting (bounded back-off) so the store comes back by itself.
+      retryStrategy: (times) => Math.min(50 * times, 1_000),
+    });
+    // Errors surface per command (and in the throttled warning); an unhandled 'error' event would crash.
+    this.client.on('error', (err: Error) => {
+      this.lastError = err.message;
+    });
+    this.client.defineCommand('porticoRateLimit', { lua: RATE_LIMIT_LUA });
+    const c = this.client as unknown as { porticoRateLimit: ScriptFn };
+    this.script = c.porticoRateLimit.bind(this.client);
+  }
+
+  /** Waits until connected, at most `ms`; false when not connected by then (requests then use on_store_error). */
+  ready(ms: number): Promise<boolean> {
+    if (this.client.status === 'ready') return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (v: boolean): void => {
+        clearTimeout(t);
+        this.client.off('ready', onReady);
+        resolve(v);
+      };
+      const onReady = (): void => done(true);
+      const t = setTimeout(() => done(false), ms);
+      this.client.on('ready', onReady);
+    });
+  }
+
+  /**
+   * Runs the script with `args` (numkeys, keys..., argv...). Null when the store is cooling down; rejects
+   * when the call fails (already counted and logged here).
+   */
+  run(args: (string | number)[]): Promise<number[]> | null {
+    if (!this.cooldown.tryAcquire()) {
+      redisCooldownCounter.inc();
+      return null;
+    }
+    if (this.client.status !== 'ready') {
+      this.failed(new Error(`redis not connected (${this.client.status}${this.lastError ? `: ${this.lastError}` : ''})`));
+      return null;
+    }
+    return this.script(...args).then(this.ok, this.err);
+  }
+
+  private readonly ok = (r: number[]): number[] => {
+    if (this.cooldown.success()) this.logger?.info({ store: 'redis' }, 'rate-limiting store recovered');
+    return r;
+  };
+
+  private readonly err = (e: unknown): never => {
+    this.failed(e);
+    throw e;
+  };
+
+  private failed(e: unknown): void {
+    redisErrorCounter.inc();
+    const opened = this.cooldown.failure();
+    const held = this.throttle.take();
+    if (held < 0 || this.logger === null) return;
+    this.logger.warn(
+      {
+        store: 'redis',
+        err: e instanceof Error ? e.message : String(e),
+        suppressed: held,
+        cooling_down: opened || this.cooldown.open,
+      },
+      'rate-limiting store failed; requests follow on_store_error (this warning repeats at most every 10s)',
+    );
+  }
+
+  close(): Promise<void> {
+    this.client.disconnect();
+    return Promise.resolve();
+  }
+}
+
+const shared = new Map<string, RedisStore>();
+
+/** The process-wide client for these settings (one per url and timeout), reference counted. */
+export function acquireRedis(settings: RedisSettings, logger: PluginLogger, opts?: RedisStoreOptions): RedisStore {
+  const id = `${settings.url}\n${settings.timeoutMs}`;
+  let s = shared.get(id);
+  if (!s) {
+    s = new RedisStore(settings, opts);
+    shared.set(id, s);
+  }
+  s.refs++;
+  s.logger = logger;
+  return s;
+}
+
+/** Drops a reference; the last one disconnects the client. */
+export async function releaseRedis(s: RedisStore): Promise<void> {
+  if (--s.refs > 0) return;
+  const id = `${s.settings.url}\n${s.settings.timeoutMs}`;
+  if (shared.get(id) === s) shared.delete(id);
+  await s.close();
+}
