@@ -76,3 +76,10 @@ void test('an unset (empty) admin token stays empty; non-objects pass through', 
   assert.equal(redactConfig('x'), 'x');
   assert.equal(redactConfig(null), null);
 });
+
+void test('passwords inside URLs are redacted (store.redis.url)', () => {
+  const out = redactConfig({ store: { redis: { url: 'redis://:hunter2@10.0.0.1:6379/0' } } }) as {
+    store: { redis: { url: string } };
+  };
+  assert.equal(out.store.redis.url, 'redis://[redacted]@10.0.0.1:6379/0');
+});

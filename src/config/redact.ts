@@ -19,8 +19,14 @@ export function redactConfig(config: unknown): unknown {
   return copy(config, false);
 }
 
+// user:password@ in a URL (e.g. store.redis.url: redis://:secret@host:6379).
+const URL_USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i;
+
 function copy(value: unknown, secret: boolean): unknown {
-  if (typeof value === 'string') return secret && value !== '' ? REDACTED : value;
+  if (typeof value === 'string') {
+    if (secret && value !== '') return REDACTED;
+    return URL_USERINFO.test(value) ? value.replace(URL_USERINFO, `$1${REDACTED}@`) : value;
+  }
   if (Array.isArray(value)) return value.map((v) => copy(v, secret));
   if (!isRecord(value)) return value;
   // fromEntries defines own properties, so a `__proto__` key in the data stays a plain key.

@@ -42,7 +42,7 @@ function ensureAggregator(): AggregatorRegistry<PrometheusContentType> {
  */
 export function registerWorkerMetrics(metrics: Metrics): void {
   ensureAggregator();
-  AggregatorRegistry.setRegistries([metrics.registry]);
+  AggregatorRegistry.setRegistries([metrics.registry, ...metrics.extra]);
 }
 
 /**

@@ -234,9 +234,18 @@ export class Metrics {
     return this.#make(name, 'histogram', labelNames, create);
   }
 
+  /** Registries kept by features that have no Metrics handle (e.g. the rate-limit store), served alongside. */
+  readonly extra: Registry[] = [];
+
+  /** Serve another registry's metrics from `/metrics` too (idempotent). */
+  include(registry: Registry): void {
+    if (!this.extra.includes(registry)) this.extra.push(registry);
+  }
+
   /** The exposition text for `GET /metrics`. */
   text(): Promise<string> {
-    return this.registry.metrics();
+    if (this.extra.length === 0) return this.registry.metrics();
+    return Registry.merge([this.registry, ...this.extra]).metrics();
   }
 
   /** The Content-Type to serve `text()` with. */

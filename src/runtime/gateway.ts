@@ -11,6 +11,7 @@ import { compileTable, type Compiled } from '../compile/compile.ts';
 import { lookupPlugin } from '../plugins/registry.ts';
 import { PoolRegistry } from '../upstream/pools.ts';
 import { Metrics } from '../observability/metrics.ts';
+import { storeMetrics } from '../store/metrics.ts';
 import { AccessLog } from '../observability/access-log.ts';
 import { createRequestListener } from '../pipeline/entry.ts';
 import { listen, type Listener, type ServerLimits } from '../server/listener.ts';
@@ -69,6 +70,7 @@ export class Gateway {
     this.opts = opts;
     this.logger = opts.logger;
     this.metrics = opts.metrics ?? new Metrics();
+    this.metrics.include(storeMetrics);
     this.clock = opts.clock ?? systemClock;
     this.configText = opts.configText;
     const custom = new Map((opts.plugins ?? []).map((p) => [p.name, p]));

@@ -93,6 +93,7 @@ test('/metrics is Prometheus text with route/service labels, never raw paths', a
   assert.match(r.text, /portico_upstream_duration_seconds_bucket\{/);
   assert.match(r.text, /portico_requests_in_flight/);
   assert.match(r.text, /process_cpu_seconds_total/);
+  assert.match(r.text, /portico_ratelimit_store_errors_total|portico_ratelimit_memory_keys/);
   assert.ok(!r.text.includes('/nothing/here/42'));
 });
 
