@@ -5,6 +5,7 @@
  * waits for them to exit, exits 0.
  */
 import cluster from 'node:cluster';
+import { Counter, Registry } from 'prom-client';
 import { aggregateClusterMetrics, registerWorkerMetrics } from './cluster-metrics.ts';
 import { Metrics } from './metrics.ts';
 
@@ -45,5 +46,9 @@ if (cluster.isPrimary) {
   for (let i = 0; i < n; i++) rm.observe(200, 0.02, 0.01);
   metrics.inFlight.inc();
   metrics.configInfo('abc123');
+  // A feature registry included after registration (as a reload adding a rate-limit store would).
+  const extra = new Registry();
+  new Counter({ name: 'fixture_extra_total', help: 'x', registers: [extra] }).inc(n);
+  metrics.include(extra);
   process.send?.('ready');
 }

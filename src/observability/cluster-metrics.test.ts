@@ -38,6 +38,7 @@ test('the primary sums two cluster workers\' metrics; no process is left behind'
   assert.ok(text.includes('portico_requests_in_flight 2'));
   assert.ok(text.includes('portico_config_info{hash="abc123"} 2')); // workers serving this hash
   assert.ok(text.includes('# TYPE process_resident_memory_bytes gauge'));
+  assert.ok(text.includes('\nfixture_extra_total 3\n'), 'a registry include()d after registration');
 
   // Workers exit on their own once the primary disconnects them; allow them a moment, then insist.
   assert.equal(pids.length, 2);

@@ -42,7 +42,9 @@ function ensureAggregator(): AggregatorRegistry<PrometheusContentType> {
  */
 export function registerWorkerMetrics(metrics: Metrics): void {
   ensureAggregator();
-  AggregatorRegistry.setRegistries([metrics.registry, ...metrics.extra]);
+  // The live array, not a copy: prom-client keeps the array it is given (cluster.js `registries =
+  // regs`), so registries include()d later are answered too. cluster-metrics.test.ts checks this.
+  AggregatorRegistry.setRegistries(metrics.registries);
 }
 
 /**

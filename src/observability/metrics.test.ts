@@ -148,6 +148,19 @@ test('each Metrics has its own registry, not the global one', async () => {
   assert.equal(globalRegistry.getSingleMetric('portico_requests_total'), undefined);
 });
 
+test('include() serves another registry from text() and lists it in registries', async () => {
+  const m = new Metrics({ defaultMetrics: false });
+  const other = new Registry();
+  new Histogram({ name: 'store_seconds', help: 'x', registers: [other] }).observe(0.2);
+  m.include(other);
+  m.include(other);
+  assert.deepEqual(m.registries, [m.registry, other]);
+  assert.deepEqual(m.extra, [other]);
+  const text = await m.text();
+  assert.ok(text.includes('store_seconds_count 1'));
+  assert.ok(text.includes('portico_requests_in_flight 0'));
+});
+
 test('default process and Node metrics use their standard, unprefixed names', async () => {
   const m = new Metrics();
   const text = await m.text();

@@ -140,20 +140,24 @@ export class Gateway {
     }
     const changed = loaded.hash !== this.table.hash;
     const config = loaded.config;
+    let nextLog: AccessLog | null = null;
     try {
+      // Open a changed access-log target first: a bad path must fail the reload, not the requests after it.
+      if (config.log.access !== this.accessLog.target) nextLog = new AccessLog(config.log.access);
       await this.syncListeners(config.listen.map((l) => l.address), compiled.table);
     } catch (err) {
       await compiled.dispose();
-      const errors = [`listen: ${err instanceof Error ? err.message : String(err)}`];
+      void nextLog?.close();
+      const errors = [err instanceof Error ? err.message : String(err)];
       this.lastReloadError = errors;
       this.metrics.reloaded(false);
       this.logger.error({ errors }, 'config reload failed; keeping the current config');
       return { ok: false, errors };
     }
     this.logger.level = config.log.level;
-    if (config.log.access !== this.accessLog.target) {
+    if (nextLog !== null) {
       const old = this.accessLog;
-      this.accessLog = new AccessLog(config.log.access);
+      this.accessLog = nextLog;
       void old.close();
     }
     this.install(compiled);

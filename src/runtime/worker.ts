@@ -4,6 +4,7 @@ import { Gateway } from './gateway.ts';
 import { explainRequest } from './explain.ts';
 import { runExtension } from '../admin/extensions.ts';
 import { registerWorkerMetrics } from '../observability/cluster-metrics.ts';
+import { Metrics } from '../observability/metrics.ts';
 
 /** A cluster worker: runs the gateway on the shared listen sockets and answers the primary. */
 export async function runWorker(configFile: string, logger: Logger): Promise<void> {
@@ -11,13 +12,15 @@ export async function runWorker(configFile: string, logger: Logger): Promise<voi
     process.send?.(m);
   };
   let gw: Gateway;
+  // Register metrics before starting so the primary's scrapes are answered from the first moment.
+  const metrics = new Metrics();
+  registerWorkerMetrics(metrics);
   try {
-    gw = await Gateway.start({ configFile, logger });
+    gw = await Gateway.start({ configFile, logger, metrics });
   } catch (err) {
     send({ portico: 'failed', error: err instanceof Error ? err.message : String(err) });
     process.exit(1);
   }
-  registerWorkerMetrics(gw.metrics);
   send({ portico: 'ready', hash: gw.table.hash });
   process.on('message', (m: ToWorker) => {
     if (m.portico === 'reload') {

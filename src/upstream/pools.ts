@@ -84,7 +84,7 @@ export class PoolRegistry {
     let e = this.services.get(name);
     if (!e) {
       // Getters: setup() may run again on a later compile (same objects in practice).
-      const env = Object.defineProperties({ pools: this } as ServiceEnv, {
+      const env = Object.defineProperties({ pools: this } as unknown as ServiceEnv, {
         clock: { get: () => this.clock ?? { now: Date.now, monotonic: () => performance.now() } },
         logger: { get: () => this.logger! },
         metrics: { get: () => this.metrics },

@@ -29,7 +29,7 @@ routes:
 `);
 });
 after(async () => {
-  await gw.stop();
+  await gw?.stop();
   await up.close();
   await jwks.close();
 });

@@ -70,7 +70,7 @@ plugins:
   );
 });
 after(async () => {
-  await gw.stop();
+  await gw?.stop();
   await up.close();
   await jwks.close();
 });

@@ -38,7 +38,7 @@ consumers:
     id: user_42
     groups: [admins]
     credentials:
-      key-auth: [{ key: \${ALICE_KEY} }]
+      key-auth: [{ key: "\${ALICE_KEY}" }]
       basic-auth: [{ username: alice, password_hash: "${aliceHash}" }]
   - username: bob
     id: user_7
@@ -50,7 +50,7 @@ consumers:
   );
 });
 after(async () => {
-  await gw.stop();
+  await gw?.stop();
   await up.close();
 });
 

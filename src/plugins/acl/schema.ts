@@ -12,6 +12,7 @@ export const schema = Type.Object(
         [
           Scopes,
           Type.Record(Type.String({ pattern: '^([A-Z]+|\\*)$' }), Scopes, {
+            additionalProperties: false,
             description: 'per method, e.g. { GET: [read:users], POST: [write:users], "*": [admin] }',
           }),
         ],

@@ -41,5 +41,8 @@ function describe(schema: TSchema, message: string): string {
   if (anyOf && anyOf.every((s) => s.const !== undefined)) {
     return `must be one of ${anyOf.map((s) => String(s.const)).join(', ')}`;
   }
+  // The wording of config errors elsewhere (ajv-issues.ts), so credential errors read the same.
+  if (message === 'Expected required property') return 'is required';
+  if (message === 'Unexpected property') return 'unknown key';
   return message.charAt(0).toLowerCase() + message.slice(1);
 }

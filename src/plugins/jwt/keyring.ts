@@ -40,17 +40,20 @@ export class KeyRing {
         this.byIssuer.set(e.issuer, list);
       } else if (e.kid === undefined) this.unkeyed.push(e);
     };
-    const fromStatic = (key: ReturnType<typeof secretKey>, field: string): void => {
+    const fromStatic = (make: () => ReturnType<typeof secretKey>, field: string): void => {
       let algs: Set<Alg>;
+      let key;
       try {
+        key = make();
         algs = pin(key, undefined, allowed);
       } catch (err) {
         throw new Error(`${field}: ${(err as Error).message}`, { cause: err });
       }
       add({ kid: config.key_id, algs, key, consumer: null, issuer: undefined, credentialId: `jwt:${config.key_id ?? field}` }, field);
     };
-    if (config.secret !== undefined) fromStatic(secretKey(config.secret), 'secret');
-    if (config.public_key !== undefined) fromStatic(pemKey(config.public_key), 'public_key');
+    const { secret, public_key } = config;
+    if (secret !== undefined) fromStatic(() => secretKey(secret), 'secret');
+    if (public_key !== undefined) fromStatic(() => pemKey(public_key), 'public_key');
 
     const consumers = consumerIndex(env);
     for (const c of readCredentials(env, 'jwt', credentialSchema)) {

@@ -1,0 +1,43 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { hashScrypt, parseScrypt, verifyScrypt, sha256Hex } from './secrets.ts';
+import { TtlCache } from './cache.ts';
+import { afterScheme, withoutQueryParams, withoutCookies, bearerChallenge } from './request.ts';
+
+test('scrypt: hash, parse and verify; malformed hashes are explained', async () => {
+  const h = await hashScrypt('pw', { N: 1024, r: 8, p: 1 });
+  assert.match(h, /^scrypt\$N=1024,r=8,p=1\$[\w-]+\$[\w-]+$/);
+  const parsed = parseScrypt(h);
+  assert.ok(typeof parsed !== 'string');
+  assert.equal(await verifyScrypt('pw', parsed), true);
+  assert.equal(await verifyScrypt('pW', parsed), false);
+  assert.match(parseScrypt('bcrypt$2b$...') as string, /hash-secret/);
+  assert.match(parseScrypt('scrypt$N=1000,r=8,p=1$c2FsdHNhbHQ$a2V5a2V5a2V5a2V5a2V5a2V5') as string, /power of two/);
+});
+
+test('sha256Hex is what key_sha256 stores', () => {
+  assert.equal(sha256Hex('test'), '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08');
+});
+
+test('TtlCache: expiry and a size bound (oldest out first)', () => {
+  const c = new TtlCache<number>(2);
+  c.set('a', 1, 100, 0);
+  c.set('b', 2, 100, 0);
+  c.set('c', 3, 100, 0);
+  assert.equal(c.get('a', 0), undefined);
+  assert.equal(c.get('b', 0), 2);
+  assert.equal(c.get('b', 100), undefined);
+  c.set('d', 4, 5, 10); // already expired: not stored
+  assert.equal(c.get('d', 0), undefined);
+});
+
+test('request helpers', () => {
+  assert.equal(afterScheme('Bearer abc', 'bearer'), 'abc');
+  assert.equal(afterScheme('bearer  abc ', 'bearer'), 'abc');
+  assert.equal(afterScheme('Basic abc', 'bearer'), undefined);
+  assert.equal(afterScheme('Bearerabc', 'bearer'), undefined);
+  assert.equal(withoutQueryParams('a=1&token=x&b=2&token=y', new Set(['token'])), 'a=1&b=2');
+  assert.equal(withoutQueryParams('to%6Ben=x&c=3', new Set(['token'])), 'c=3');
+  assert.equal(withoutCookies('a=1; session=x;b=2', new Set(['session'])), 'a=1; b=2');
+  assert.equal(bearerChallenge('r', 'invalid', 'bad "x"\r\n\u2713'), 'Bearer realm="r", error="invalid_token", error_description="bad x"');
+});

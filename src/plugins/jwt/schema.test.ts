@@ -1,0 +1,44 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { pluginIssues, pluginWarnings, createError } from '../../../test/helpers/plugin-config.ts';
+
+const pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+
+test('jwt schema: exact error paths', () => {
+  assert.deepEqual(pluginIssues('jwt', '{ secret: "0123456789abcdef0123456789abcdef", algorithms: [none] }'), [
+    'plugins.jwt.algorithms[0]: must be one of: HS256, HS384, HS512, RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA',
+  ]);
+  assert.deepEqual(pluginIssues('jwt', '{ secret: short }'), ['plugins.jwt.secret: must be at least 32 characters long']);
+  assert.deepEqual(pluginIssues('jwt', '{ jwks_uri: "ftp://x", clock_skew: 5x }').sort(), [
+    'plugins.jwt.clock_skew: must be a duration such as 250ms, 2s, 1m',
+    'plugins.jwt.jwks_uri: must match pattern ^https?://[^\\s/?#]+ (JWKS endpoint of the token issuer (e.g. https://issuer/.well-known/jwks.json))',
+  ]);
+  assert.deepEqual(pluginIssues('jwt', '{ jwks_uri: "https://x", claims_to_headers: { sub: "bad header" } }'), [
+    "plugins.jwt.claims_to_headers.sub: must match pattern ^[A-Za-z0-9!#$%&'*+.^_`|~-]+$",
+  ]);
+  assert.deepEqual(pluginIssues('jwt', '{ jwks_uri: "https://x", nope: 1 }'), ['plugins.jwt.nope: unknown key']);
+});
+
+test('jwt warnings: no issuer nor audiences; http JWKS; tokens in the query forwarded', () => {
+  assert.deepEqual(pluginWarnings('jwt', '{ jwks_uri: "https://x", issuer: i }'), []);
+  assert.match(pluginWarnings('jwt', '{ jwks_uri: "https://x" }')[0]!, /neither issuer nor audiences/);
+  assert.match(pluginWarnings('jwt', '{ jwks_uri: "http://idp.example/jwks", audiences: [a] }')[0]!, /plain http/);
+  assert.deepEqual(pluginWarnings('jwt', '{ jwks_uri: "http://127.0.0.1:9/jwks", audiences: [a] }'), []);
+  assert.match(pluginWarnings('jwt', '{ jwks_uri: "https://x", audiences: [a], uri_param_names: [t] }')[0]!, /query string/);
+});
+
+test('jwt create(): keys and consumer credentials are checked, with their place in the file', async () => {
+  assert.match(await createError('jwt', '{ issuer: i }', []), /no keys/);
+  assert.equal(await createError('jwt', `{ public_key: ${JSON.stringify(pem)} }`, []), 'ok');
+  assert.match(await createError('jwt', `{ public_key: "not a pem" }`, []), /public_key: not a PEM/);
+  assert.match(await createError('jwt', `{ public_key: ${JSON.stringify(pem)}, algorithms: [HS256] }`, []), /none of which is in this plugin's algorithms/);
+  const cred = (c: Record<string, unknown>) => [{ username: 'alice', credentials: { jwt: [c] } }];
+  assert.equal(await createError('jwt', '{}', cred({ issuer: 'i', algorithm: 'RS256', public_key: pem })), 'ok');
+  assert.equal(await createError('jwt', '{}', cred({ issuer: 'i', algorithm: 'HS256', public_key: pem })), 'consumers[alice].credentials.jwt[0].algorithm: HS256 cannot be used with a rsa key');
+  assert.equal(await createError('jwt', '{}', cred({ issuer: 'i', algorithm: 'XX', secret: 's' })), 'consumers[alice].credentials.jwt[0].algorithm: must be one of HS256, HS384, HS512, RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA');
+  assert.equal(await createError('jwt', '{}', cred({ algorithm: 'RS256', public_key: pem })), 'consumers[alice].credentials.jwt[0]: set issuer (matched to iss) or key_id (matched to kid)');
+  assert.equal(await createError('jwt', '{}', cred({ issuer: 'i', algorithm: 'RS256' })), 'consumers[alice].credentials.jwt[0]: set exactly one of public_key or secret');
+  assert.equal(await createError('jwt', '{}', cred({ issuer: 'i', algorithm: 'RS256', public_key: pem, extra: 1 })), 'consumers[alice].credentials.jwt[0].extra: unknown key');
+  assert.equal(await createError('jwt', '{ secret: "0123456789abcdef0123456789abcdef", anonymous: ghost }', []), 'anonymous: no consumer with username or id "ghost"');
+});

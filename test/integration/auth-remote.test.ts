@@ -1,0 +1,147 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { request } from 'undici';
+import { startGateway, type TestGateway } from '../helpers/gateway.ts';
+import { startUpstream, type FakeUpstream } from '../helpers/upstream.ts';
+import { freePort } from '../helpers/cli.ts';
+import { nowS } from '../helpers/tokens.ts';
+
+let up: FakeUpstream;
+let idp: FakeUpstream; // RFC 7662 introspection endpoint
+let authz: FakeUpstream; // forward-auth service
+let gw: TestGateway;
+const introspected: string[] = [];
+
+async function form(req: AsyncIterable<Buffer>): Promise<URLSearchParams> {
+  let s = '';
+  for await (const c of req) s += c.toString();
+  return new URLSearchParams(s);
+}
+
+before(async () => {
+  up = await startUpstream();
+  idp = await startUpstream(async (req, res) => {
+    const f = await form(req);
+    const token = f.get('token') ?? '';
+    introspected.push(token);
+    if (req.headers.authorization !== `Basic ${Buffer.from('gateway:s3cret').toString('base64')}`) {
+      res.writeHead(401).end();
+      return;
+    }
+    if (token === 'slow') return; // never answers
+    if (token === 'broken') return void res.writeHead(500).end('oops');
+    const answers: Record<string, unknown> = {
+      good: { active: true, sub: 'user_42', client_id: 'app', scope: 'read:orders', exp: nowS(3600) },
+      service: { active: true, client_id: 'batch-job', scope: 'write:orders' },
+      expired: { active: true, sub: 'x', exp: nowS(-10) },
+    };
+    const body = JSON.stringify(answers[token] ?? { active: false });
+    res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+  });
+  authz = await startUpstream((req, res) => {
+    const auth = req.headers.authorization;
+    if (auth === 'Bearer slow') return;
+    if (auth === 'Bearer ok') {
+      res.writeHead(200, { 'x-user-id': 'u-1', 'x-roles': 'admin', 'x-other': 'not copied' }).end();
+    } else if (auth === 'Bearer deny') {
+      res.writeHead(403, { 'content-type': 'text/plain' }).end('no way');
+    } else {
+      res.writeHead(302, { location: 'https://login.example/?next=' + String(req.headers['x-forwarded-uri']) }).end();
+    }
+  });
+  const nothing = `http://127.0.0.1:${await freePort()}`;
+  const intro = (extra: string) =>
+    `oauth2-introspection: { introspection_url: "${idp.url}/introspect", client_id: gateway, client_secret: s3cret, timeout: 300ms${extra} }`;
+  gw = await startGateway(`
+services:
+  - { name: api, url: ${up.url} }
+routes:
+  - { name: intro, paths: [/intro], service: api, plugins: { ${intro('')} } }
+  - { name: intro-open, paths: [/intro-open], service: api, plugins: { ${intro(', fail: open, anonymous: anonymous')} } }
+  - { name: fa, paths: [/fa], service: api, plugins: { forward-auth: { url: "${authz.url}/check", response_headers: [X-User-ID, X-Roles], consumer_header: X-User-ID, timeout: 300ms } } }
+  - { name: fa-open, paths: [/fa-open], service: api, plugins: { forward-auth: { url: "${nothing}/check", fail: open } } }
+  - { name: fa-closed, paths: [/fa-closed], service: api, plugins: { forward-auth: { url: "${nothing}/check" } } }
+consumers:
+  - { username: alice, id: user_42 }
+  - { username: anonymous, id: anon }
+`);
+});
+after(async () => {
+  await gw?.stop();
+  await Promise.all([up.close(), idp.close(), authz.close()]);
+});
+
+async function call(path: string, headers: Record<string, string> = {}) {
+  const r = await request(`${gw.url}${path}`, { headers });
+  const text = await r.body.text();
+  return { status: r.statusCode, headers: r.headers, text, json: () => JSON.parse(text) as Record<string, any> };
+}
+const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
+
+test('introspection: active token passes with consumer, claims and scopes; the answer is cached', async () => {
+  const n = introspected.length;
+  const r = await call('/intro', bearer('good'));
+  assert.equal(r.status, 200);
+  const seen = r.json().headers;
+  assert.equal(seen['x-consumer-username'], 'alice');
+  assert.equal(seen['x-user-id'], 'user_42');
+  assert.equal(seen['x-scopes'], 'read:orders');
+  assert.equal((await call('/intro', bearer('good'))).status, 200);
+  assert.equal(introspected.length - n, 1, 'the second request used the cache');
+});
+
+test('introspection: client_id identifies tokens without sub (ad-hoc identity)', async () => {
+  const r = await call('/intro', bearer('service'));
+  assert.equal(r.status, 200);
+  assert.equal(r.json().headers['x-consumer-username'], 'batch-job');
+});
+
+test('introspection: inactive or expired → 401 invalid_token; none → 401 bare challenge', async () => {
+  for (const t of ['nope', 'expired']) {
+    const r = await call('/intro', bearer(t));
+    assert.equal(r.status, 401, t);
+    assert.match(String(r.headers['www-authenticate']), /error="invalid_token"/);
+  }
+  assert.equal((await call('/intro')).headers['www-authenticate'], 'Bearer realm="portico"');
+});
+
+test('introspection: timeout or error → 503 (fail closed); fail open → anonymous', async () => {
+  assert.equal((await call('/intro', bearer('slow'))).status, 503);
+  assert.equal((await call('/intro', bearer('broken'))).status, 503);
+  const open = await call('/intro-open', bearer('slow'));
+  assert.equal(open.status, 200);
+  assert.equal(open.json().headers['x-consumer-username'], 'anonymous');
+});
+
+test('forward-auth: 2xx continues with the chosen response headers; forged copies are dropped', async () => {
+  const r = await call('/fa/orders?id=1', { ...bearer('ok'), 'x-roles': 'root', 'x-user-id': 'forged' });
+  assert.equal(r.status, 200);
+  const seen = r.json().headers;
+  assert.equal(seen['x-user-id'], 'u-1');
+  assert.equal(seen['x-roles'], 'admin');
+  assert.equal(seen['x-other'], undefined);
+  assert.equal(seen['x-consumer-username'], 'u-1');
+  const check = authz.seen.at(-1)!;
+  assert.equal(check.method, 'GET');
+  assert.equal(check.headers['x-forwarded-method'], 'GET');
+  assert.equal(check.headers['x-forwarded-uri'], '/fa/orders?id=1');
+  assert.equal(check.headers['x-forwarded-proto'], 'http');
+  assert.equal(check.headers.authorization, 'Bearer ok');
+});
+
+test('forward-auth: any other answer goes to the client as is; upstream never called', async () => {
+  const before = up.seen.length;
+  const deny = await call('/fa', bearer('deny'));
+  assert.equal(deny.status, 403);
+  assert.equal(deny.text, 'no way');
+  const login = await call('/fa/x');
+  assert.equal(login.status, 302);
+  assert.equal(login.headers.location, 'https://login.example/?next=/fa/x');
+  assert.equal(up.seen.length, before);
+});
+
+test('forward-auth: timeout or unreachable → 503 (fail closed) or continue (fail open)', async () => {
+  assert.equal((await call('/fa', bearer('slow'))).status, 503);
+  assert.equal((await call('/fa-closed')).status, 503);
+  assert.equal((await call('/fa-open')).status, 200);
+});
