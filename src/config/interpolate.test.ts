@@ -86,3 +86,18 @@ void test('env defaults to process.env', () => {
     delete process.env.PORTICO_TEST_MAX_HEADERS;
   }
 });
+
+void test('${VAR} works inside flow collections, as written in the docs: [{ key: ${ALICE_KEY} }]', () => {
+  const text = [
+    'consumers:',
+    '  - username: alice',
+    '    id: user_42',
+    '    credentials:',
+    '      key-auth: [{ key: ${ALICE_KEY} }, { key_sha256: "9f86d0" }]',
+    'listen: [{ address: "127.0.0.1:${PORT:-8080}" }]',
+    '',
+  ].join('\n');
+  const loaded = loadConfigText(text, 'flow.yaml', { plugins: () => undefined, env: { ALICE_KEY: 'k-123' } });
+  assert.deepEqual(loaded.config.consumers[0]!.credentials['key-auth'], [{ key: 'k-123' }, { key_sha256: '9f86d0' }]);
+  assert.equal(loaded.config.listen[0]!.address, '127.0.0.1:8080');
+});

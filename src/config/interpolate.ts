@@ -1,6 +1,6 @@
-import { isScalar, parseDocument, type Document } from 'yaml';
+import { isScalar, parseDocument, visit, type Document } from 'yaml';
 import type { ConfigIssue } from './issues.ts';
-import { walkNodes, type SourceMap } from './source.ts';
+import { unmaskReferences, walkNodes, type SourceMap } from './source.ts';
 
 /** Where `${VAR}` values come from (process.env by default). */
 export type Env = Record<string, string | undefined>;
@@ -44,11 +44,19 @@ export function expand(input: string, env: Env): { value: string } | { error: st
 export function interpolateDocument(doc: Document, env: Env, map: SourceMap): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   if (!doc.contents) return issues;
+  // Keys are never interpolated, but a masked reference in a key must read as the user wrote it.
+  visit(doc, {
+    Pair(_k, pair) {
+      if (isScalar(pair.key) && typeof pair.key.value === 'string') pair.key.value = unmaskReferences(pair.key.value);
+    },
+  });
   walkNodes(doc.contents, [], (node, path) => {
-    if (!isScalar(node) || typeof node.value !== 'string' || !node.value.includes('${')) return;
-    const r = expand(node.value, env);
+    if (!isScalar(node) || typeof node.value !== 'string') return;
+    const text = unmaskReferences(node.value);
+    if (!text.includes('${')) return;
+    const r = expand(text, env);
     if ('error' in r) issues.push(map.issue(path, r.error));
-    else node.value = node.type === 'PLAIN' && WHOLE.test(node.value) ? reread(r.value) : r.value;
+    else node.value = node.type === 'PLAIN' && WHOLE.test(text) ? reread(r.value) : r.value;
   });
   return issues;
 }

@@ -66,7 +66,8 @@ export interface ParsedSource {
 }
 
 /** Parse YAML (JSON is YAML) keeping positions; syntax errors and duplicate keys become issues. */
-export function parseSource(text: string, file: string): ParsedSource {
+export function parseSource(rawText: string, file: string): ParsedSource {
+  const text = maskReferences(rawText);
   const lc = new LineCounter();
   // prettyErrors off: we print our own `(file:line:col)` and want the bare message.
   const doc = parseDocument(text, {
@@ -135,4 +136,24 @@ function keyName(key: unknown): string | undefined {
 
 function isNodeLike(v: unknown): v is Node {
   return isScalar(v) || isMap(v) || isSeq(v) || isAlias(v);
+}
+
+/**
+ * `${VAR}` is not valid inside a YAML flow collection (`{ key: ${KEY} }`: `{` and `}` are flow indicators),
+ * yet users write it there. Before parsing, each reference's braces are swapped for look-alike characters of
+ * the same length (so every line:column stays exact); interpolation swaps them back (`unmaskReferences`).
+ * `$${` (a literal `${`) is left alone.
+ */
+export const MASK_OPEN = '\u2983';
+export const MASK_CLOSE = '\u2984';
+const REFERENCE = /(?<!\$)\$\{([^{}\n\r]*)\}/g;
+
+export function maskReferences(text: string): string {
+  if (!text.includes('${')) return text;
+  return text.replace(REFERENCE, (_m, inner: string) => `$${MASK_OPEN}${inner}${MASK_CLOSE}`);
+}
+
+export function unmaskReferences(value: string): string {
+  if (!value.includes(MASK_OPEN)) return value;
+  return value.replaceAll(`$${MASK_OPEN}`, '${').replaceAll(MASK_CLOSE, '}');
 }
