@@ -78,6 +78,8 @@ export interface Scenario {
   compareTo?: string[];
 }
 
+import { API_KEY, bearerTokens, jwtPluginHs, jwtPluginRs, keyAuthConsumers } from './fixtures.ts';
+
 const BENCH_PATH = '/bench/x';
 
 export const scenarios: Scenario[] = [
@@ -98,29 +100,79 @@ export const scenarios: Scenario[] = [
     compareTo: ['C'],
   },
 
-  // Examples of extensions (plugin names/options illustrative: use the real plugin schemas):
-  //
-  // {
-  //   id: 'E',
-  //   name: 'Portico + rate-limiting (never trips)',
-  //   target: { kind: 'portico', portico: { routes: 10, benchRoute: { plugins: { 'rate-limiting': { limit: 1e9, window: '1s' } } } } },
-  //   path: BENCH_PATH,
-  //   compareTo: ['C'],
-  // },
-  // {
-  //   id: 'F',
-  //   name: 'Portico + jwt, 1,000 distinct tokens',
-  //   target: {
-  //     kind: 'portico',
-  //     portico: {
-  //       routes: 10,
-  //       benchRoute: { plugins: { jwt: {} } },
-  //       config: () => ({ consumers: jwtFixture().consumers }),
-  //     },
-  //   },
-  //   path: BENCH_PATH,
-  //   headerSets: () => jwtFixture().tokens.map((t) => ({ authorization: `Bearer ${t}` })),
-  //   compareTo: ['C'],
-  // },
-  // (jwtFixture: a memoised function generating N consumers + signed tokens, so both sides agree.)
+  // Issue 3: auth. Caching verified tokens is on by default; cache_size 0 measures the signature check itself.
+  ...jwtScenarios(),
+  {
+    id: 'K',
+    name: 'Portico + key-auth',
+    target: { kind: 'portico', portico: { routes: 10, benchRoute: { plugins: { 'key-auth': {} } }, config: keyAuthConsumers } },
+    path: BENCH_PATH,
+    headers: { 'x-api-key': API_KEY },
+    compareTo: ['C'],
+  },
+  // Issue 4: rate limiting that never trips (limits far above the load), memory and Redis.
+  {
+    id: 'RM',
+    name: 'Portico + rate-limiting (memory)',
+    target: { kind: 'portico', portico: { routes: 10, benchRoute: { plugins: { 'rate-limiting': rateLimit('memory', ['ip']) } } } },
+    path: BENCH_PATH,
+    compareTo: ['C'],
+  },
+  {
+    id: 'RR1',
+    name: 'Portico + rate-limiting (redis, 1 key)',
+    target: { kind: 'portico', portico: { routes: 10, benchRoute: { plugins: { 'rate-limiting': rateLimit('redis', ['global']) } } } },
+    path: BENCH_PATH,
+    compareTo: ['C'],
+  },
+  {
+    id: 'RR10K',
+    name: 'Portico + rate-limiting (redis, 10,000 keys)',
+    target: {
+      kind: 'portico',
+      portico: { routes: 10, benchRoute: { plugins: { 'rate-limiting': rateLimit('redis', ['header:X-Tenant']) } } },
+    },
+    path: BENCH_PATH,
+    headerSets: () => Array.from({ length: 10_000 }, (_, i) => ({ 'x-tenant': `t${i}` })),
+    compareTo: ['C'],
+  },
 ];
+
+function jwtScenarios(): Scenario[] {
+  const out: Scenario[] = [];
+  for (const alg of ['HS256', 'RS256'] as const) {
+    const plugin = alg === 'HS256' ? jwtPluginHs : jwtPluginRs;
+    const id = alg === 'HS256' ? 'JH' : 'JR';
+    out.push(
+      {
+        id: `${id}1`,
+        name: `Portico + jwt ${alg}, one token repeated (cache)`,
+        target: { kind: 'portico', portico: { routes: 10, benchRoute: { plugins: plugin() } } },
+        path: BENCH_PATH,
+        headerSets: () => bearerTokens(alg, 1),
+        compareTo: ['C'],
+      },
+      {
+        id: `${id}1K`,
+        name: `Portico + jwt ${alg}, 1,000 distinct tokens, no cache`,
+        target: {
+          kind: 'portico',
+          portico: { routes: 10, benchRoute: { plugins: { jwt: { ...plugin().jwt, cache_size: 0 } } } },
+        },
+        path: BENCH_PATH,
+        headerSets: () => bearerTokens(alg, 1_000),
+        compareTo: ['C'],
+      },
+    );
+  }
+  return out;
+}
+
+function rateLimit(store: 'memory' | 'redis', key: string[]): Record<string, unknown> {
+  return {
+    limits: [{ limit: 1_000_000_000, window: '1m' }],
+    algorithm: 'sliding-window',
+    key,
+    store,
+  };
+}

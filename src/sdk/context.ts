@@ -42,7 +42,7 @@ export interface Ctx {
   readonly clientIp: string;
   /** `http` or `https`, as the client connected. */
   readonly scheme: string;
-  /** The request headers as received (lower-case names); identity headers already stripped. */
+  /** The request headers as received (lower-case names). Auth routes strip identity headers from `upstreamHeaders`, not here. */
   readonly headers: IncomingHttpHeaders;
   /** Cookies from the Cookie header (lazy). */
   readonly cookies: Readonly<Record<string, string>>;
