@@ -123,6 +123,15 @@ export const ConfigSchema = Type.Object(
     request_timeout: Duration({ default: '60s', description: 'time to receive the whole request' }),
     keep_alive_timeout: Duration({ default: '60s', description: 'idle time before a keep-alive socket is closed' }),
     shutdown_timeout: Duration({ default: '30s', description: 'how long SIGTERM waits for in-flight requests' }),
+    metrics: Type.Object(
+      {
+        consumer_label: Type.Boolean({
+          default: false,
+          description: 'also label portico_requests_total by consumer (off by default: one series per consumer)',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     store: Type.Object(
       {
         redis: Type.Object(

@@ -55,10 +55,15 @@ export class RouteMetrics {
   /** For the scrape: this pair's histogram series (built once; see HistogramSeries.labels). */
   readonly durationSeries: HistogramSeries;
   readonly upstreamSeries: HistogramSeries;
+  /** Shared with Metrics: whether requests are also counted by consumer (`metrics.consumer_label`). */
+  readonly #flags: MetricFlags;
+  /** consumer → requests by status; only filled while the consumer label is on (cardinality). */
+  readonly #byConsumer = new Map<string, number[]>();
 
-  constructor(route: string, service: string) {
+  constructor(route: string, service: string, flags: MetricFlags = { consumerLabel: false }) {
     this.route = route;
     this.service = service;
+    this.#flags = flags;
     const labels = { route, service };
     this.durationSeries = { labels, cells: this.#duration };
     this.upstreamSeries = { labels, cells: this.#upstream };
@@ -69,21 +74,38 @@ export class RouteMetrics {
    * called (a local reply). Non-finite durations are skipped rather than thrown: this runs after
    * the response, where a throw would only lose the log line too.
    */
-  observe(status: number, durationSec: number, upstreamSec: number | null): void {
-    this.#byStatus[status] = (this.#byStatus[status] ?? 0) + 1;
+  observe(status: number, durationSec: number, upstreamSec: number | null, consumer: string | null = null): void {
+    if (this.#flags.consumerLabel) {
+      const key = consumer ?? '';
+      let counts = this.#byConsumer.get(key);
+      if (counts === undefined) this.#byConsumer.set(key, (counts = []));
+      counts[status] = (counts[status] ?? 0) + 1;
+    } else this.#byStatus[status] = (this.#byStatus[status] ?? 0) + 1;
     this.#duration.observe(durationSec);
     if (upstreamSec !== null) this.#upstream.observe(upstreamSec);
   }
 
   /** For the scrape: add this pair's counts to the requests counter. */
-  exportRequests(counter: Counter<'route' | 'service' | 'status'>): void {
+  exportRequests(counter: Counter<'route' | 'service' | 'status' | 'consumer'>): void {
     const byStatus = this.#byStatus;
     for (let status = 0; status < byStatus.length; status++) {
       const n = byStatus[status];
       if (n === undefined) continue;
       counter.inc({ route: this.route, service: this.service, status: String(status) }, n);
     }
+    for (const [consumer, counts] of this.#byConsumer) {
+      for (let status = 0; status < counts.length; status++) {
+        const n = counts[status];
+        if (n === undefined) continue;
+        counter.inc({ route: this.route, service: this.service, status: String(status), consumer }, n);
+      }
+    }
   }
+}
+
+/** Switches shared by every RouteMetrics of one Metrics. */
+export interface MetricFlags {
+  consumerLabel: boolean;
 }
 
 /** `built-in`: Portico's own metrics, which counter()/gauge()/histogram() must never hand out. */
@@ -108,6 +130,9 @@ export class Metrics {
   /** Kind and label names of every portico_* metric and of each one counter() & co. made. */
   readonly #specs = new Map<string, { kind: MetricKind; labels: string }>();
 
+  /** `metrics.consumer_label` from the config in use: count requests by consumer too (off: cardinality). */
+  readonly flags: MetricFlags = { consumerLabel: false };
+
   constructor(opts: MetricsOptions = {}) {
     this.registry = new Registry();
     this.registries = [this.registry];
@@ -117,8 +142,8 @@ export class Metrics {
     const routes = (): Iterable<RouteMetrics> => this.#allRoutes();
     new Counter({
       name: 'portico_requests_total',
-      help: 'Requests answered, by matched route, service and response status.',
-      labelNames: ['route', 'service', 'status'],
+      help: 'Requests answered, by matched route, service and response status (and consumer when metrics.consumer_label is on).',
+      labelNames: ['route', 'service', 'status', 'consumer'],
       registers: [this.registry],
       collect() {
         this.reset();
@@ -178,7 +203,7 @@ export class Metrics {
     }
     let rm = byService.get(service);
     if (rm === undefined) {
-      rm = new RouteMetrics(route, service);
+      rm = new RouteMetrics(route, service, this.flags);
       byService.set(service, rm);
     }
     return rm;

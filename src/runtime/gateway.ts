@@ -198,6 +198,7 @@ export class Gateway {
     this.byTable.set(compiled.table, next);
     this.active = next;
     this.metrics.configInfo(compiled.table.hash);
+    this.metrics.flags.consumerLabel = compiled.table.config.metrics.consumer_label;
     if (prev) {
       this.metrics.reloaded(true);
       prev.retired = true;
