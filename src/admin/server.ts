@@ -4,7 +4,7 @@ import type { AdminBackend } from './backend.ts';
 import type { Logger } from '../observability/logger.ts';
 import { errorBody, ErrorCode } from '../core/errors.ts';
 import { newRequestId } from '../core/ids.ts';
-import { parseAddress } from '../server/listener.ts';
+import { bind } from '../server/listener.ts';
 
 const MAX_ADMIN_BODY = 1024 * 1024;
 
@@ -33,20 +33,10 @@ export async function startAdmin(
   });
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
-  const { host, port } = parseAddress(address);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host, port }, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  const port = await bind(server, address);
   return {
     server,
-    port: () => {
-      const a = server.address();
-      return typeof a === 'object' && a !== null ? a.port : port;
-    },
+    port: () => port,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -30,6 +30,20 @@ export function parseAddress(address: string): { host: string; port: number } {
   return { host: host === '' ? '0.0.0.0' : host, port: Number(address.slice(i + 1)) };
 }
 
+/** Binds `server` to `host:port`; resolves with the port actually bound (useful with port 0). */
+export async function bind(server: Server, address: string): Promise<number> {
+  const { host, port } = parseAddress(address);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host, port }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const a = server.address();
+  return typeof a === 'object' && a !== null ? a.port : port;
+}
+
 /** An HTTP listener with safe timeouts, strict parsing and graceful close. */
 export async function listen(
   address: string,
@@ -64,21 +78,11 @@ export async function listen(
     sockets.add(s);
     s.once('close', () => sockets.delete(s));
   });
-  const { host, port } = parseAddress(address);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host, port }, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  const port = await bind(server, address);
   return {
     address,
     server,
-    port: () => {
-      const a = server.address();
-      return typeof a === 'object' && a !== null ? a.port : port;
-    },
+    port: () => port,
     update: apply,
     close: (graceMs: number) =>
       new Promise<void>((resolve) => {
