@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBlackhole } from '../helpers/blackhole.ts';
-import { connect, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { startTrafficGateway, type TrafficGateway } from '../helpers/traffic-gateway.ts';
