@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import type { HeaderMap, Reply, ResponseHead, AccessRecord } from '../sdk/context.ts';
+import type { HeaderMap, Reply, ResponseHead } from '../sdk/context.ts';
+import { logExchange, errInfo } from './log.ts';
 import type { Chain, CompiledRoute, CompiledTable } from '../compile/table.ts';
 import type { CallSink } from '../proxy/call.ts';
 import type { PipelineEnv } from './env.ts';
@@ -352,55 +353,22 @@ export class Exchange implements CallSink {
   }
 
   private log(): void {
-    const ctx = this.ctx;
-    const now = performance.now();
-    const route = this.route;
     const call = this.call;
-    const upstreamMs = call !== null && call.headersAt > 0 ? call.headersAt - this.upstreamStart : null;
     const cl = this.req.headers['content-length'];
-    const record: AccessRecord = {
-      request_id: ctx.id,
-      timestamp: new Date(Date.now() - (now - ctx.startedAt)).toISOString(),
-      method: ctx.method,
-      path: ctx.path,
-      route: route === null ? null : route.name,
-      service: this.service?.name ?? route?.service?.name ?? null,
+    logExchange(this.env, this.ctx, this.chain, {
+      route: this.route,
+      metrics: this.route === null ? this.table.noRouteMetrics : this.route.metrics,
+      service: this.service?.name ?? this.route?.service?.name ?? null,
       upstream: this.upstreamLabel ?? this.managedCall?.label ?? null,
       status: this.status,
-      latency_ms: round(now - ctx.startedAt),
-      upstream_latency_ms: upstreamMs === null ? null : round(upstreamMs),
-      bytes_in: this.counter !== null ? this.counter.bytes : cl !== undefined ? Number(cl) || 0 : 0,
-      bytes_out: call !== null ? call.bytesOut + this.localBytes : this.localBytes,
-      client_ip: ctx.clientIp,
-      user_agent: ctx.headers['user-agent'] ?? null,
-      consumer: ctx.consumer === null ? null : ctx.consumer.username,
-    };
-    for (const k in ctx.logFields) record[k] = ctx.logFields[k];
-    const metrics = route === null ? this.table.noRouteMetrics : route.metrics;
-    metrics.observe(this.status, (now - ctx.startedAt) / 1000, upstreamMs === null ? null : upstreamMs / 1000);
-    this.env.accessLog.write(record);
-    const hooks = this.chain.onLog;
-    for (let i = 0; i < hooks.length; i++) {
-      const h = hooks[i]!;
-      try {
-        h.fn(ctx, record);
-      } catch (err) {
-        this.env.logger.error({ request_id: ctx.id, plugin: h.plugin, phase: 'onLog', err: errInfo(err) }, 'plugin error');
-      }
-    }
+      upstreamMs: call !== null && call.headersAt > 0 ? call.headersAt - this.upstreamStart : null,
+      bytesIn: this.counter !== null ? this.counter.bytes : cl !== undefined ? Number(cl) || 0 : 0,
+      bytesOut: call !== null ? call.bytesOut + this.localBytes : this.localBytes,
+    });
   }
 }
 
 function hasBody(req: IncomingMessage): boolean {
   const cl = req.headers['content-length'];
   return (cl !== undefined && cl !== '0') || req.headers['transfer-encoding'] !== undefined;
-}
-
-function round(ms: number): number {
-  return Math.round(ms * 1000) / 1000;
-}
-
-function errInfo(err: unknown): { message: string; stack?: string | undefined } {
-  if (err instanceof Error) return { message: err.message, stack: err.stack };
-  return { message: String(err) };
 }
