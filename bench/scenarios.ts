@@ -32,6 +32,8 @@ export interface PorticoTarget {
    * `{ plugins: { 'rate-limiting': { limit: 1e9, window: '1s' } } }`.
    */
   benchRoute?: Record<string, unknown>;
+  /** Number of targets of the service (same upstream, told apart by a path prefix); default 1. */
+  targets?: number;
   /** Merged into the service `{ name: 'up', url: 'http://127.0.0.1:<upstream port>' }`. */
   service?: Record<string, unknown>;
   /**
@@ -110,6 +112,8 @@ export const scenarios: Scenario[] = [
     headers: { 'x-api-key': API_KEY },
     compareTo: ['C'],
   },
+  // Issue 5: a 4-target service under each balancer, beside the single-target figure (C).
+  ...balancerScenarios(),
   // Issue 4: rate limiting that never trips (limits far above the load), memory and Redis.
   {
     id: 'RM',
@@ -137,6 +141,17 @@ export const scenarios: Scenario[] = [
     compareTo: ['C'],
   },
 ];
+
+function balancerScenarios(): Scenario[] {
+  const balancers = ['round-robin', 'weighted-round-robin', 'least-connections', 'random', 'p2c', 'consistent-hash', 'least-latency'];
+  return balancers.map((balancer) => ({
+    id: `LB-${balancer}`,
+    name: `Portico, 4 targets, ${balancer}`,
+    target: { kind: 'portico', portico: { routes: 10, targets: 4, service: { balancer } } },
+    path: BENCH_PATH,
+    compareTo: ['C'],
+  }));
+}
 
 function jwtScenarios(): Scenario[] {
   const out: Scenario[] = [];

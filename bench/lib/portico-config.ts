@@ -30,11 +30,17 @@ export async function porticoConfig(t: PorticoTarget, port: number, upstreamOrig
     listen: [{ address: `127.0.0.1:${port}` }],
     admin: { listen: 'off' },
     log: { level: 'warn', access: 'off' },
-    services: [merge({ name: 'up', url: upstreamOrigin }, t.service ?? {})],
+    services: [merge(serviceBase(t, upstreamOrigin), t.service ?? {})],
     routes,
   };
   const extra = typeof t.config === 'function' ? await t.config() : t.config;
   return extra ? merge(base, extra) : base;
+}
+
+/** One target (`url`), or `targets` of them on the same upstream told apart by a path prefix. */
+function serviceBase(t: PorticoTarget, origin: string): Obj {
+  if (!t.targets || t.targets <= 1) return { name: 'up', url: origin };
+  return { name: 'up', targets: Array.from({ length: t.targets }, (_, i) => ({ url: `${origin}/t${i}`, weight: 1 })) };
 }
 
 export function toYaml(config: Obj): string {
