@@ -1,12 +1,13 @@
 import { Type } from '../../sdk/index.ts';
 
-const Groups = Type.Array(Type.String({ minLength: 1 }), { minItems: 1, uniqueItems: true });
+const groups = (description: string) =>
+  Type.Array(Type.String({ minLength: 1 }), { minItems: 1, uniqueItems: true, description });
 const Scopes = Type.Array(Type.String({ minLength: 1 }), { uniqueItems: true });
 
 export const schema = Type.Object(
   {
-    allow: Type.Optional({ ...Groups, description: 'consumer groups allowed in; anyone else gets 403' }),
-    deny: Type.Optional({ ...Groups, description: 'consumer groups kept out (checked before allow)' }),
+    allow: Type.Optional(groups('consumer groups allowed in; anyone else gets 403')),
+    deny: Type.Optional(groups('consumer groups kept out (checked before allow)')),
     scopes: Type.Optional(
       Type.Union(
         [
