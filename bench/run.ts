@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 /**
  * `npm run bench`: measures every scenario of bench/scenarios.ts in one run, interleaved (A B C D A B C D …)
  * after a warm-up per target. Each target is its own process pinned to core 0; the load generator and the
@@ -55,6 +56,7 @@ const USAGE = `usage: node bench/run.ts [--quick] [--only A,B,...]
 env: BENCH_ROUNDS (3), BENCH_DURATION (5 s), BENCH_WARMUP (2 s), BENCH_CONNECTIONS (64), BENCH_THREADS (wrk, 1),
      BENCH_LOADGEN (wrk|autocannon; default wrk when on PATH), BENCH_NO_PIN=1, BENCH_KEEP_TMP=1,
      BENCH_OUT (bench/results/latest.json), BENCH_PORTICO_BIN (bin/portico.js),
+     BENCH_PORTICO_SRC=1 (run Portico from src/*.ts instead of the dist/ build it makes first),
      BENCH_SCENARIOS (module exporting \`scenarios\`, default bench/scenarios.ts)`;
 
 /** A mistake in how the bench was invoked: reported without a stack trace. */
@@ -150,7 +152,7 @@ async function startTarget(s: Scenario, ctx: Ctx): Promise<{ child: Child; port:
   await writeFile(yamlPath, toYaml(await porticoConfig(t.portico, port, ctx.upstreamOrigin)));
   const child = spawnPinned(`portico(${s.id})`, ctx.targetCpu, NODE, [...(t.portico.nodeArgs ?? []), bin, 'start', '--config', yamlPath], {
     cwd: ROOT,
-    env: { ...process.env, ...t.portico.env },
+    env: { ...process.env, ...(process.env.BENCH_PORTICO_SRC ? {} : { PORTICO_FROM: 'dist' }), ...t.portico.env },
   });
   try {
     await waitForHttp(child, port, '/__bench_ready', 30_000);
@@ -185,6 +187,11 @@ async function main(): Promise<void> {
     ? ((await import(pathToFileURL(path.resolve(process.env.BENCH_SCENARIOS)).href)) as { scenarios: Scenario[] }).scenarios
     : scenarios;
   const selected = select(list, opt.only);
+  if (!process.env.BENCH_PORTICO_SRC && selected.some((s) => s.target.kind === 'portico')) {
+    // Measure what users deploy: the compiled dist/ (no type stripping at run time).
+    progress('building dist/ (npm run build)…');
+    execFileSync(NODE, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
+  }
   const gen = pickLoadGen();
   const cores = os.availableParallelism();
   const pinned = taskset() !== null && cores >= 2;
