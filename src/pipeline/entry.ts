@@ -31,12 +31,13 @@ export function createRequestListener(
     const incomingId = req.headers['x-request-id'];
     const id = typeof incomingId === 'string' && isSaneRequestId(incomingId) ? incomingId : newRequestId();
     const refusal = checkRequest(req, table.limits);
-    if (refusal !== null) return refuse(env, table, res, refusal, id);
+    if (refusal !== null) return refuse(env, table, req, res, refusal, id, startedAt);
     const target = splitTarget(req);
-    if (isRefusal(target)) return refuse(env, table, res, target, id);
+    if (isRefusal(target)) return refuse(env, table, req, res, target, id, startedAt);
     const norm = normalizePath(target.path);
     if (!norm.ok) {
-      return refuse(env, table, res, { status: 400, code: ErrorCode.badRequest, message: `bad path: ${norm.reason}` }, id);
+      const bad = { status: 400, code: ErrorCode.badRequest, message: `bad path: ${norm.reason}` };
+      return refuse(env, table, req, res, bad, id, startedAt);
     }
     const hostHeader = (req.headers.host ?? '').toLowerCase();
     const upstreamHeaders: HeaderMap = {};
@@ -75,7 +76,15 @@ function hostWithoutPort(host: string): string {
 }
 
 /** Refused before the pipeline: a JSON error, the connection closed, counted and logged like any request. */
-function refuse(env: PipelineEnv, table: CompiledTable, res: ServerResponse, r: Refusal, id: string): void {
+function refuse(
+  env: PipelineEnv,
+  table: CompiledTable,
+  req: IncomingMessage,
+  res: ServerResponse,
+  r: Refusal,
+  id: string,
+  startedAt: number,
+): void {
   const body = errorBody(r.code, r.message, id);
   res.writeHead(r.status, {
     'content-type': 'application/json',
@@ -86,5 +95,28 @@ function refuse(env: PipelineEnv, table: CompiledTable, res: ServerResponse, r: 
   res.end(body);
   table.noRouteMetrics.observe(r.status, 0, null);
   env.logger.info({ request_id: id, status: r.status, reason: r.message }, 'request refused');
-  res.once('close', () => env.release(table));
+  res.once('close', () => {
+    env.release(table);
+    if (!env.accessLog.enabled) return;
+    const latency = performance.now() - startedAt;
+    env.accessLog.write({
+      request_id: id,
+      timestamp: new Date(Date.now() - latency).toISOString(),
+      method: req.method ?? '',
+      // The raw target is not logged (it is what was refused, possibly hostile); only its length.
+      path: `(refused: ${(req.url ?? '').length} bytes)`,
+      route: null,
+      service: null,
+      upstream: null,
+      status: r.status,
+      latency_ms: Math.round(latency * 1000) / 1000,
+      upstream_latency_ms: null,
+      bytes_in: 0,
+      bytes_out: Buffer.byteLength(body),
+      client_ip: stripMapped(req.socket.remoteAddress ?? ''),
+      user_agent: req.headers['user-agent'] ?? null,
+      consumer: null,
+      refused: r.message,
+    });
+  });
 }

@@ -175,3 +175,39 @@ test('start refuses a bad config with exit 1 and the errors', async () => {
   assert.equal(r.code, 1);
   assert.match(r.stderr, /routes\[0\]\.paths/);
 });
+
+test('--watch reloads when the file changes; a broken edit keeps the old config serving', async () => {
+  const port = await freePort();
+  const cfg = (path: string) => `listen:
+  - address: 127.0.0.1:${port}
+admin: { listen: "off" }
+log: { level: info, access: "off" }
+services:
+  - { name: s, url: "${up.url}" }
+routes:
+  - { name: r, paths: [${path}], service: s }
+`;
+  const file = await tmp.write('watch.yaml', cfg('/one'));
+  const status = async (p: string) => {
+    const r = await request(`http://127.0.0.1:${port}${p}`);
+    await r.body.text();
+    return r.statusCode;
+  };
+  const gw = await startCli(['start', '--config', file, '--watch'], async () => (await status('/one')) === 200);
+  try {
+    await tmp.write('watch.yaml', 'routes: [ this is not yaml');
+    await new Promise((r) => setTimeout(r, 800));
+    assert.equal(await status('/one'), 200, 'old config keeps serving after a bad edit');
+    await tmp.write('watch.yaml', cfg('/two'));
+    let ok = false;
+    for (let i = 0; i < 100 && !ok; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      ok = (await status('/two')) === 200;
+    }
+    assert.ok(ok, 'the edited route answers');
+    assert.equal(await status('/one'), 404);
+    assert.match(gw.stderr(), /config reload failed/);
+  } finally {
+    await gw.stop();
+  }
+});
