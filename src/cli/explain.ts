@@ -1,11 +1,7 @@
 import { loadConfigFile, ConfigError, formatIssue } from '../config/load.ts';
 import { lookupPlugin } from '../plugins/registry.ts';
-import { compileTable } from '../compile/compile.ts';
-import { PoolRegistry } from '../upstream/pools.ts';
-import { Metrics } from '../observability/metrics.ts';
-import { nullLogger } from '../observability/logger.ts';
-import { systemClock } from '../core/clock.ts';
 import { explainRequest, type ExplainResult } from '../runtime/explain.ts';
+import { withCompiled } from './offline.ts';
 
 /** `portico explain --config FILE GET 'http://host/path' [-H 'K: V']` */
 export async function explainCommand(file: string, args: string[], headerArgs: string[]): Promise<number> {
@@ -31,21 +27,9 @@ export async function explainCommand(file: string, args: string[], headerArgs: s
     else process.stderr.write(`${(err as Error).message}\n`);
     return 1;
   }
-  const pools = new PoolRegistry();
-  const compiled = await compileTable(loaded, {
-    plugins: lookupPlugin,
-    pools,
-    metrics: new Metrics(),
-    logger: nullLogger,
-    clock: systemClock,
-  });
-  try {
-    process.stdout.write(renderExplain(explainRequest(compiled.table, { method, url, headers })));
-    return 0;
-  } finally {
-    await compiled.dispose();
-    await pools.closeAll();
-  }
+  const out = await withCompiled(loaded, (table) => renderExplain(explainRequest(table, { method, url, headers })));
+  process.stdout.write(out);
+  return 0;
 }
 
 export function renderExplain(r: ExplainResult): string {

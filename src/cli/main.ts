@@ -9,6 +9,7 @@ import { startInstance } from '../runtime/instance.ts';
 import { startCluster } from '../runtime/cluster.ts';
 import { runWorker } from '../runtime/worker.ts';
 import { explainCommand } from './explain.ts';
+import { withCompiled } from './offline.ts';
 import { hashSecretCommand } from './hash-secret.ts';
 
 const HELP = `portico ${VERSION} — an API gateway
@@ -90,6 +91,8 @@ const cliOptions = {
 async function validate(file: string): Promise<number> {
   try {
     const loaded = await loadConfigFile(file, { plugins: lookupPlugin });
+    // Plugins check what their schemas cannot (credentials, keys) when created: compile, serve nothing.
+    await withCompiled(loaded, () => undefined);
     const c = loaded.config;
     for (const w of loaded.warnings) process.stderr.write(`warning: ${formatIssue(w)}\n`);
     const pluginCount =

@@ -211,3 +211,26 @@ routes:
     await gw.stop();
   }
 });
+
+test('validate also reports what plugins check when created (a malformed credential)', async () => {
+  const file = await tmp.write(
+    'cred.yaml',
+    `services:
+  - { name: s, url: "${up.url}" }
+routes:
+  - name: r
+    paths: [/x]
+    service: s
+    plugins:
+      key-auth: {}
+consumers:
+  - username: alice
+    id: a1
+    credentials:
+      key-auth: [{ nope: 1 }]
+`,
+  );
+  const r = await runCli(['validate', '--config', file]);
+  assert.equal(r.code, 1, r.stdout);
+  assert.match(r.stderr, /alice|key-auth/);
+});
