@@ -2,25 +2,30 @@ import type { Ctx } from '../sdk/context.ts';
 import type { Chain, CompiledRoute } from '../compile/table.ts';
 import { runPhase, type PhaseResult } from './runner.ts';
 
+/** Whoever carries the chain for the rest of the request (the exchange). */
+export interface ChainHolder {
+  chain: Chain;
+}
+
 /**
  * Runs the onAccess phase. When an auth plugin sets a consumer that carries its own plugins, the rest of the
  * request continues on that consumer's chain (consumer scope is the narrowest): from the first hook whose
- * priority is below the one that just ran. `switchChain` tells the exchange which chain later phases use.
+ * priority is below the one that just ran. `holder.chain` is the chain later phases use.
  */
 export function runAccess(
   route: CompiledRoute,
   ctx: Ctx,
-  switchChain: (c: Chain) => void,
+  holder: ChainHolder,
 ): PhaseResult | Promise<PhaseResult> {
   const entries = route.chain.onAccess;
   if (route.consumerChains === null) return runPhase(entries, ctx, 'onAccess');
-  return stepwise(route, ctx, switchChain, entries, 0, ctx.consumer);
+  return stepwise(route, ctx, holder, entries, 0, ctx.consumer);
 }
 
 function stepwise(
   route: CompiledRoute,
   ctx: Ctx,
-  switchChain: (c: Chain) => void,
+  holder: ChainHolder,
   entries: Chain['onAccess'],
   i: number,
   before: Ctx['consumer'],
@@ -33,13 +38,13 @@ function stepwise(
       if (ctx.consumer !== before && ctx.consumer !== null) {
         const chain = route.consumerChains!.get(ctx.consumer.id);
         if (chain) {
-          switchChain(chain);
+          holder.chain = chain;
           const next = chain.onAccess.findIndex((e) => e.priority < priority);
           if (next < 0) return undefined;
           return runPhase(chain.onAccess, ctx, 'onAccess', next);
         }
       }
-      return stepwise(route, ctx, switchChain, entries, i + 1, ctx.consumer);
+      return stepwise(route, ctx, holder, entries, i + 1, ctx.consumer);
     };
     if (r instanceof Promise) return r.then(after);
     const v = after(r);

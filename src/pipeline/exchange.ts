@@ -19,6 +19,15 @@ import { PluginFailure, runPhase, runResponsePhase, type PhaseResult } from './r
 import { runAccess } from './access.ts';
 import { joinPath } from './paths.ts';
 
+const STEP_GLOBAL_REQUEST = 0;
+const STEP_ROUTE = 1;
+const STEP_ROUTE_REQUEST = 2;
+const STEP_ACCESS = 3;
+const STEP_UPSTREAM_REQUEST = 4;
+const STEP_PROXY = 5;
+/** The step answered or handed the request on itself; the walk ends. */
+const STOP = Symbol('stop');
+
 function isPromise<T>(v: unknown): v is Promise<T> {
   return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
 }
@@ -35,7 +44,8 @@ export class Exchange implements CallSink {
   private readonly req: IncomingMessage;
   private readonly res: ServerResponse;
   private route: CompiledRoute | null = null;
-  private chain: Chain;
+  /** The chain later phases use (route's, or a consumer's once auth picked one); see access.ts. */
+  chain: Chain;
   private status = 0;
   private upstreamLabel: string | null = null;
   private upstreamStart = 0;
@@ -57,38 +67,58 @@ export class Exchange implements CallSink {
   }
 
   run(): void {
-    this.guard(() => runPhase(this.table.globalChain.onRequest, this.ctx, 'onRequest'), (r) => this.routeRequest(r));
+    this.walk(STEP_GLOBAL_REQUEST);
   }
 
-  /** Runs `step`; a reply from it is sent, otherwise `next` continues. Sync unless the step is async. */
-  private guard(step: () => PhaseResult | Promise<PhaseResult>, next: (r: undefined) => void): void {
-    let r: PhaseResult | Promise<PhaseResult>;
+  /**
+   * Walks the request phases from `from`. Synchronous while every hook is (no closure or promise per phase);
+   * a hook that returns a promise moves the rest of the walk onto it. A reply ends the walk.
+   */
+  private walk(from: number): void {
     try {
-      r = step();
+      for (let step = from; step <= STEP_PROXY; step++) {
+        const r = this.step(step);
+        if (r === STOP || r === undefined) {
+          if (r === STOP) return;
+          continue;
+        }
+        if (isPromise<PhaseResult>(r)) {
+          const next = step + 1;
+          r.then(
+            (v) => (v ? this.sendReply(v) : this.walk(next)),
+            (err: unknown) => this.fail(err),
+          );
+          return;
+        }
+        this.sendReply(r);
+        return;
+      }
     } catch (err) {
       this.fail(err);
-      return;
-    }
-    if (isPromise<PhaseResult>(r)) {
-      r.then(
-        (v) => (v ? this.sendReply(v) : this.safely(() => next(undefined))),
-        (err: unknown) => this.fail(err),
-      );
-      return;
-    }
-    if (r) this.sendReply(r);
-    else this.safely(() => next(undefined));
-  }
-
-  private safely(fn: () => void): void {
-    try {
-      fn();
-    } catch (err) {
-      this.fail(err);
     }
   }
 
-  private routeRequest(_: undefined): void {
+  private step(step: number): PhaseResult | Promise<PhaseResult> | typeof STOP {
+    const ctx = this.ctx;
+    switch (step) {
+      case STEP_GLOBAL_REQUEST:
+        return runPhase(this.table.globalChain.onRequest, ctx, 'onRequest');
+      case STEP_ROUTE:
+        return this.routeRequest() ? undefined : STOP;
+      case STEP_ROUTE_REQUEST:
+        return runPhase(this.route!.chain.onRequest, ctx, 'onRequest');
+      case STEP_ACCESS:
+        return runAccess(this.route!, ctx, this);
+      case STEP_UPSTREAM_REQUEST:
+        return runPhase(this.chain.onUpstreamRequest, ctx, 'onUpstreamRequest');
+      default:
+        this.proxy();
+        return STOP;
+    }
+  }
+
+  /** Routes the request; false when it was answered (404). */
+  private routeRequest(): boolean {
     const ctx = this.ctx;
     const m = this.table.router.match({
       method: ctx.method,
@@ -99,7 +129,7 @@ export class Exchange implements CallSink {
     });
     if (m === null) {
       this.sendReply(ctx.replyError(404, ErrorCode.noRoute, `no route matches ${ctx.method} ${ctx.path}`));
-      return;
+      return false;
     }
     const route = m.route.data;
     this.route = route;
@@ -107,28 +137,7 @@ export class Exchange implements CallSink {
     ctx.route = route.info;
     ctx.params = m.params;
     ctx.upstreamPath = route.stripPath ? m.rest : ctx.path;
-    this.guard(
-      () => runPhase(route.chain.onRequest, ctx, 'onRequest'),
-      () => this.access(),
-    );
-  }
-
-  private access(): void {
-    const route = this.route!;
-    this.guard(
-      () =>
-        runAccess(route, this.ctx, (c) => {
-          this.chain = c;
-        }),
-      () => this.upstreamRequest(),
-    );
-  }
-
-  private upstreamRequest(): void {
-    this.guard(
-      () => runPhase(this.chain.onUpstreamRequest, this.ctx, 'onUpstreamRequest'),
-      () => this.proxy(),
-    );
+    return true;
   }
 
   private proxy(): void {

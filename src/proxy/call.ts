@@ -44,13 +44,22 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
   private pendingHead = false;
   private queued: Buffer[] | null = null;
   private ended = false;
+  private drainHooked = false;
   private readonly res: ServerResponse;
   private readonly sink: CallSink;
 
   constructor(res: ServerResponse, sink: CallSink) {
     this.res = res;
     this.sink = sink;
-    res.on('drain', () => this.controller?.resume());
+  }
+
+  /** Backpressure: the client is slower than the upstream; resume the upstream when the client drains. */
+  private pauseUntilDrain(controller: Controller): void {
+    controller.pause();
+    if (this.drainHooked) return;
+    // Hooked on first need only: most responses never fill the socket buffer.
+    this.drainHooked = true;
+    this.res.on('drain', () => this.controller?.resume());
   }
 
   /** The client connection closed before the response finished. */
@@ -114,7 +123,7 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
       controller.pause();
       return;
     }
-    if (!this.res.write(chunk)) controller.pause();
+    if (!this.res.write(chunk)) this.pauseUntilDrain(controller);
   }
 
   onResponseEnd(): void {
@@ -141,9 +150,13 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
     this.pendingHead = false;
     const q = this.queued ?? [];
     this.queued = null;
-    for (const c of q) this.res.write(c);
+    let ok = true;
+    for (const c of q) ok = this.res.write(c);
     if (this.ended) this.finish();
-    else this.controller?.resume();
+    else if (this.controller !== null) {
+      if (ok) this.controller.resume();
+      else this.pauseUntilDrain(this.controller);
+    }
   }
 
   private finish(): void {

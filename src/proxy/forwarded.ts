@@ -74,7 +74,8 @@ function joined(v: string | string[] | undefined): string {
 
 function forwardedElement(f: ForwardingFacts): string {
   const forIp = isIP(f.peerIp) === 6 ? `"[${f.peerIp}]"` : f.peerIp;
-  return `for=${forIp};host="${f.host.replace(/["\\]/g, '')}";proto=${f.scheme}`;
+  const host = f.host.includes('"') || f.host.includes('\\') ? f.host.replace(/["\\]/g, '') : f.host;
+  return `for=${forIp};host="${host}";proto=${f.scheme}`;
 }
 
 /** Walks X-Forwarded-For from the right, skipping trusted hops; the first untrusted one is the client. */
