@@ -83,7 +83,14 @@ async function handle(req: IncomingMessage, res: ServerResponse, token: string, 
     default: {
       const body = method === 'GET' || method === 'HEAD' || method === 'DELETE' ? undefined : await readJson(req);
       const answer = await backend.extension(method, path, query, body);
-      if (answer) return send(res, answer.status, answer.body);
+      if (answer) {
+        // Error bodies carry a request_id like every other error Portico sends.
+        const b = answer.body;
+        if (answer.status >= 400 && typeof b === 'object' && b !== null && 'error' in b && !('request_id' in b)) {
+          return send(res, answer.status, { ...b, request_id: id });
+        }
+        return send(res, answer.status, b);
+      }
       if (['/health', '/ready', '/status', '/config', '/metrics', '/reload', '/explain'].includes(path ?? '')) {
         return sendError(res, 405, ErrorCode.methodNotAllowed, `${method} not allowed on ${path}`, id);
       }

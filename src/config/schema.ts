@@ -116,7 +116,10 @@ export const ConfigSchema = Type.Object(
       description: 'CIDRs whose X-Forwarded-For is believed for the client IP',
     }),
     max_body_size: Size({ default: '10mb', description: 'largest request body; larger → 413' }),
-    max_header_size: Size({ default: '16kb', description: 'largest request head; larger → 431' }),
+    max_header_size: Size({
+      default: '128kb',
+      description: 'largest request head; larger → 431 (room for large bearer tokens, which auth plugins then judge with 401)',
+    }),
     max_headers: Type.Integer({ minimum: 1, default: 100, description: 'most request headers; more → 400' }),
     max_uri_length: Size({ default: '8kb', description: 'longest request target; longer → 414' }),
     header_timeout: Duration({ default: '10s', description: 'time to receive the request head' }),

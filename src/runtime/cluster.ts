@@ -49,6 +49,7 @@ export async function startCluster(opts: ClusterOptions): Promise<{ stop(): Prom
   const pending = new Map<number, (v: unknown) => void>();
   let nextId = 1;
   let stopping = false;
+  let lastReloadError: string[] | null = null;
 
   const fork = (): void => {
     const w = cluster.fork({ PORTICO_WORKER: '1' });
@@ -87,13 +88,18 @@ export async function startCluster(opts: ClusterOptions): Promise<{ stop(): Prom
     } catch (err) {
       const errors = err instanceof ConfigError ? err.issues.map(formatIssue) : [String((err as Error).message)];
       log.error({ errors }, 'config reload failed; keeping the current config');
+      lastReloadError = errors;
       return { ok: false, errors };
     }
     const results = (await Promise.all(
       [...states.values()].map((s) => ask(s.worker, { portico: 'reload', id: nextId++ })),
     )) as ReloadResult[];
     const failed = results.find((r) => !r.ok);
-    if (failed) return failed;
+    if (failed) {
+      lastReloadError = failed.ok ? null : failed.errors;
+      return failed;
+    }
+    lastReloadError = null;
     for (const s of states.values()) s.hash = loaded.hash;
     return { ok: true, hash: loaded.hash, changed: true, loadedAt: loaded.loadedAt.toISOString() };
   };
@@ -110,6 +116,7 @@ export async function startCluster(opts: ClusterOptions): Promise<{ stop(): Prom
       services: loaded.config.services.length,
       workers: [...states.values()].map((s) => ({ pid: s.worker.process.pid, config_hash: s.hash })),
       draining: stopping,
+      last_reload_error: lastReloadError,
     }),
     config: () => redactConfig(loaded.config),
     ready: () => !stopping && [...states.values()].some((s) => s.hash !== null),

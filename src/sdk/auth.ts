@@ -37,3 +37,6 @@ export function authFailure(ctx: Ctx, kind: AuthFailureKind, reason: string, rep
   ctx.logFields.auth_error = reason;
   return reply;
 }
+
+/** WWW-Authenticate challenges of the route's auth plugins when the request runs as anonymous, for a later 401 (acl). */
+export const AUTH_CHALLENGES = createSlot<string | readonly string[]>('auth.challenges');

@@ -30,10 +30,11 @@ export function onClientError(err: Error & { code?: string }, socket: Duplex, on
     return;
   }
   const [status, code, message] = statusFor(err.code);
-  const body = errorBody(code, message, newRequestId());
+  const id = newRequestId();
+  const body = errorBody(code, message, id);
   const reason = status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : status === 414 ? 'URI Too Long' : 'Bad Request';
   socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Request-ID: ${id}\r\nConnection: close\r\n\r\n${body}`,
   );
   onRefused?.(status);
 }

@@ -43,7 +43,8 @@ export class RedisStore {
     this.client = new Redis(settings.url, {
       enableAutoPipelining: true,
       enableOfflineQueue: false,
-      commandTimeout: settings.timeoutMs,
+      // Our own timeout (see withTimeout) decides; this backstop only frees ioredis' bookkeeping.
+      commandTimeout: Math.max(1_000, settings.timeoutMs * 20),
       maxRetriesPerRequest: 1,
       connectTimeout: Math.max(1_000, settings.timeoutMs * 20),
       // Keep reconnecting (bounded back-off) so the store comes back by itself.
@@ -61,6 +62,22 @@ export class RedisStore {
   /** Waits until connected, at most `ms`; false when not connected by then (requests then use on_store_error). */
   ready(ms: number): Promise<boolean> {
     if (this.client.status === 'ready') return Promise.resolve(true);
+    // One wait per client, not per plugin instance: N routes on a down Redis must not cost N seconds of
+    // start-up, and a reload soon after a failed wait does not wait again.
+    if (this.readyWait !== null) return this.readyWait;
+    if (Date.now() - this.readyFailedAt < 10_000) return Promise.resolve(false);
+    this.readyWait = this.waitReady(ms).then((ok) => {
+      this.readyWait = null;
+      if (!ok) this.readyFailedAt = Date.now();
+      return ok;
+    });
+    return this.readyWait;
+  }
+
+  private readyWait: Promise<boolean> | null = null;
+  private readyFailedAt = 0;
+
+  private waitReady(ms: number): Promise<boolean> {
     return new Promise((resolve) => {
       const done = (v: boolean): void => {
         clearTimeout(t);
@@ -86,7 +103,7 @@ export class RedisStore {
       this.failed(new Error(`redis not connected (${this.client.status}${this.lastError ? `: ${this.lastError}` : ''})`));
       return null;
     }
-    return this.script(...args).then(this.ok, this.err);
+    return withTimeout(this.script(...args), this.settings.timeoutMs).then(this.ok, this.err);
   }
 
   private readonly ok = (r: number[]): number[] => {
@@ -142,4 +159,37 @@ export async function releaseRedis(s: RedisStore): Promise<void> {
   const id = `${s.settings.url}\n${s.settings.timeoutMs}`;
   if (shared.get(id) === s) shared.delete(id);
   await s.close();
+}
+
+/**
+ * Fails `p` after `ms`, but only once the event loop has had a chance to read replies that already arrived:
+ * under a burst the loop can be busy longer than the timeout while Redis answered in microseconds, and a
+ * plain timer (ioredis' commandTimeout) would then fail calls that succeeded. The check runs in a
+ * setImmediate after the timer, i.e. after the poll phase has delivered pending socket data.
+ */
+export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const timer = setTimeout(() => {
+      setImmediate(() => {
+        if (settled) return;
+        settled = true;
+        reject(new Error(`redis did not answer within ${ms} ms`));
+      });
+    }, ms);
+    p.then(
+      (v) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
 }

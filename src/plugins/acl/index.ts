@@ -1,4 +1,4 @@
-import { definePlugin, AUTHENTICATED_BY, SCOPES } from '../../sdk/index.ts';
+import { definePlugin, AUTHENTICATED_BY, AUTH_CHALLENGES, SCOPES } from '../../sdk/index.ts';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { AclRules } from './rules.ts';
 import { schema } from './schema.ts';
@@ -19,12 +19,18 @@ export default definePlugin({
         if (v === null) return;
         ctx.logFields.auth_error = `acl: ${v.message}`;
         const headers: OutgoingHttpHeaders = {};
-        if (v.status === 401) headers['www-authenticate'] = 'Bearer realm="portico"';
+        // 401: offer the challenges of the route's auth plugins (e.g. `Key realm=...`), not a guess.
+        if (v.status === 401) headers['www-authenticate'] = [...toList(ctx.get(AUTH_CHALLENGES) ?? 'Bearer realm="portico"')];
         else if (v.scope !== undefined) {
           headers['www-authenticate'] = `Bearer error="insufficient_scope", scope="${v.scope.replace(/["\\]/g, '')}"`;
         }
-        return ctx.replyError(v.status, v.code, v.message, headers);
+        // An anonymous caller refused gets 401 with a 401 code: proving who they are may let them in.
+        return ctx.replyError(v.status, v.status === 401 ? 'unauthorized' : v.code, v.message, headers);
       },
     };
   },
 });
+
+function toList(v: string | readonly string[]): readonly string[] {
+  return typeof v === 'string' ? [v] : v;
+}

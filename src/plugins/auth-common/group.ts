@@ -1,5 +1,5 @@
 import type { AuthFailureKind, Consumer, Ctx, HookResult, Reply, RequestHook } from '../../sdk/index.ts';
-import { AUTH_FAILURE, AUTHENTICATED_BY } from '../../sdk/index.ts';
+import { AUTH_CHALLENGES, AUTH_FAILURE, AUTHENTICATED_BY } from '../../sdk/index.ts';
 import { ErrorCode } from '../../core/errors.ts';
 import { setIdentityHeaders } from './identity.ts';
 
@@ -107,6 +107,11 @@ function finish(ctx: Ctx, st: Outcome | null): HookResult {
   if (st !== null && !st.refused && st.anonymous !== null) {
     // auth_error stays: it says why the request runs as anonymous (e.g. an auth server down under fail: open).
     ctx.consumer = st.anonymous;
+    if (st.challenges.length > 0) {
+      const prior = ctx.get(AUTH_CHALLENGES);
+      const own = prior === undefined ? [] : typeof prior === 'string' ? [prior] : prior;
+      ctx.set(AUTH_CHALLENGES, [...own, ...st.challenges]);
+    }
     setIdentityHeaders(ctx, true);
     return undefined;
   }

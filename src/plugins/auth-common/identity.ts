@@ -1,5 +1,5 @@
 import type { Consumer, ConsumerDecl, Ctx, HeaderMap, PluginEnv } from '../../sdk/index.ts';
-import { CREDENTIAL } from '../../sdk/index.ts';
+import { AUTH_CHALLENGES, CREDENTIAL } from '../../sdk/index.ts';
 
 /**
  * Headers that carry an identity to the upstream. The gateway sets them after auth; a client must never be
@@ -117,3 +117,13 @@ export function consumerIndex(env: PluginEnv): ConsumerIndex {
   return idx;
 }
 const indexes = new WeakMap<readonly ConsumerDecl[], ConsumerIndex>();
+
+/**
+ * Runs the request as the plugin's `anonymous` consumer (no credentials were sent) and remembers the plugin's
+ * challenge, so a later 401 (acl) can tell the client how to authenticate on this route.
+ */
+export function asAnonymous(ctx: Ctx, consumer: Consumer, challenge: string): void {
+  ctx.consumer = consumer;
+  const prior = ctx.get(AUTH_CHALLENGES);
+  ctx.set(AUTH_CHALLENGES, prior === undefined ? challenge : [...(typeof prior === 'string' ? [prior] : prior), challenge]);
+}

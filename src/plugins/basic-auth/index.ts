@@ -2,7 +2,7 @@ import { definePlugin, AUTHENTICATED_BY, CREDENTIAL } from '../../sdk/index.ts';
 import type { Ctx, HookResult } from '../../sdk/index.ts';
 import { parseDuration } from '../../core/duration.ts';
 import { TtlCache } from '../auth-common/cache.ts';
-import { consumerIndex, resolveAnonymous } from '../auth-common/identity.ts';
+import { consumerIndex, resolveAnonymous, asAnonymous } from '../auth-common/identity.ts';
 import { afterScheme, countRawHeader, headerValue, unauthorized } from '../auth-common/request.ts';
 import { sha256Key } from '../auth-common/secrets.ts';
 import { decodeBasic, Logins, type Login } from './logins.ts';
@@ -41,7 +41,7 @@ export default definePlugin({
         const b64 = header === undefined ? undefined : afterScheme(header, 'basic');
         if (b64 === undefined) {
           if (anonymous !== null) {
-            ctx.consumer = anonymous;
+            asAnonymous(ctx, anonymous, challenge);
             return;
           }
           return unauthorized(ctx, 'missing', 'basic-auth: no credentials', 'authentication required', challenge);

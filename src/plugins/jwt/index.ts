@@ -4,7 +4,7 @@ import { parseDuration } from '../../core/duration.ts';
 import { parseSize } from '../../core/size.ts';
 import { TtlCache } from '../auth-common/cache.ts';
 import { applyHeaders, ClaimHeaders, scopesOf, type HeaderPairs } from '../auth-common/claims.ts';
-import { adHocConsumer, consumerIndex, resolveAnonymous } from '../auth-common/identity.ts';
+import { adHocConsumer, consumerIndex, resolveAnonymous, asAnonymous } from '../auth-common/identity.ts';
 import { bearerChallenge, unauthorized } from '../auth-common/request.ts';
 import { sha256Key } from '../auth-common/secrets.ts';
 import { isAlg, verifySignature, type Alg } from './algorithms.ts';
@@ -170,7 +170,7 @@ export default definePlugin({
         if (token === null) return invalid(ctx, 'more than one token');
         if (token === '') {
           if (anonymous !== null) {
-            ctx.consumer = anonymous;
+            asAnonymous(ctx, anonymous, missingChallenge);
             return;
           }
           return unauthorized(ctx, 'missing', 'jwt: no token', 'a bearer token is required', missingChallenge);

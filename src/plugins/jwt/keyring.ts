@@ -66,10 +66,17 @@ export class KeyRing {
       } catch (err) {
         throw new Error(`${c.where}.public_key: ${(err as Error).message}`, { cause: err });
       }
+      // A credential for an algorithm this route does not allow is simply not this route's key (another
+      // jwt route with a wider allowlist may use it); only a key that cannot serve its algorithm is an error.
       let algs: Set<Alg>;
       try {
+        if (algorithm !== undefined && !allowed.has(algorithm)) {
+          pin(key, algorithm, new Set([algorithm])); // still refuse a key that cannot serve its algorithm
+          continue;
+        }
         algs = pin(key, algorithm, allowed);
       } catch (err) {
+        if (algorithm === undefined && /this plugin's algorithms/.test((err as Error).message)) continue;
         throw new Error(`${c.where}.algorithm: ${(err as Error).message}`, { cause: err });
       }
       const consumer = consumers.of(c.consumer);

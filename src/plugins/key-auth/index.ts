@@ -1,6 +1,6 @@
 import { definePlugin, AUTHENTICATED_BY, CREDENTIAL } from '../../sdk/index.ts';
 import type { Ctx } from '../../sdk/index.ts';
-import { consumerIndex, resolveAnonymous, headerNames } from '../auth-common/identity.ts';
+import { consumerIndex, resolveAnonymous, headerNames, asAnonymous } from '../auth-common/identity.ts';
 import { unauthorized, withoutQueryParams } from '../auth-common/request.ts';
 import { KeyIndex } from './keys.ts';
 import { schema } from './schema.ts';
@@ -62,7 +62,7 @@ export default definePlugin({
         }
         if (key === '') {
           if (anonymous !== null) {
-            ctx.consumer = anonymous;
+            asAnonymous(ctx, anonymous, challenge);
             return;
           }
           return unauthorized(ctx, 'missing', 'key-auth: no API key', `no API key found in ${where}`, challenge);
