@@ -164,30 +164,37 @@ export async function releaseRedis(s: RedisStore): Promise<void> {
 /**
  * Fails `p` after `ms`, but only once the event loop has had a chance to read replies that already arrived:
  * under a burst the loop can be busy longer than the timeout while Redis answered in microseconds, and a
- * plain timer (ioredis' commandTimeout) would then fail calls that succeeded. The check runs in a
- * setImmediate after the timer, i.e. after the poll phase has delivered pending socket data.
+ * plain timer (ioredis' commandTimeout) would then fail calls that succeeded. The clock starts when the
+ * command is written, and the check runs in a setImmediate after the timer, i.e. after the poll phase has
+ * delivered pending socket data.
  */
 export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let settled = false;
-    const timer = setTimeout(() => {
-      setImmediate(() => {
-        if (settled) return;
-        settled = true;
-        reject(new Error(`redis did not answer within ${ms} ms`));
-      });
-    }, ms);
+    let timer: NodeJS.Timeout | null = null;
+    // ioredis auto-pipelining writes the command in a setImmediate; the clock starts once it is written,
+    // not while a burst of requests is still being parsed in the same loop turn.
+    setImmediate(() => {
+      if (settled) return;
+      timer = setTimeout(() => {
+        setImmediate(() => {
+          if (settled) return;
+          settled = true;
+          reject(new Error(`redis did not answer within ${ms} ms`));
+        });
+      }, ms);
+    });
     p.then(
       (v) => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
+        if (timer !== null) clearTimeout(timer);
         resolve(v);
       },
       (e: unknown) => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
+        if (timer !== null) clearTimeout(timer);
         reject(e instanceof Error ? e : new Error(String(e)));
       },
     );
