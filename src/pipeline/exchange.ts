@@ -14,6 +14,8 @@ import { Attempts, Refused } from '../proxy/attempts.ts';
 import { sendMirror, readAll, mergeTimeouts, appendHeader } from '../proxy/traffic.ts';
 import type { ServiceRuntime } from '../upstream/service.ts';
 import type { Split } from '../upstream/split.ts';
+import type { Target } from '../upstream/target.ts';
+import { peakEwma } from '../upstream/ewma.ts';
 import { ErrorCode } from '../core/errors.ts';
 import { PluginFailure, runPhase, runResponsePhase, type PhaseResult } from './runner.ts';
 import { runAccess } from './access.ts';
@@ -55,6 +57,7 @@ export class Exchange implements CallSink {
   private counter: BodyCounter | null = null;
   private localBytes = 0;
   private done = false;
+  private fastTarget: Target | null = null;
 
   constructor(env: PipelineEnv, table: CompiledTable, ctx: RequestContext, req: IncomingMessage, res: ServerResponse) {
     this.env = env;
@@ -169,6 +172,10 @@ export class Exchange implements CallSink {
     const path = joinPath(target.basePath, ctx.upstreamPath);
     this.upstreamLabel = target.label;
     this.upstreamStart = performance.now();
+    // Unmanaged services book only what /upstreams shows (in-flight, latency): two counters, no timers.
+    this.fastTarget = target;
+    target.inflight++;
+    service.inflight++;
     const call = (this.call = new UpstreamCall(this.res, this));
     target.pool.dispatch(
       {
@@ -248,6 +255,12 @@ export class Exchange implements CallSink {
 
   /** CallSink: the upstream answered. */
   head(status: number, headers: HeaderMap): void | Promise<void> {
+    const t = this.fastTarget;
+    if (t !== null) {
+      const now = performance.now();
+      t.ewma = peakEwma(t.ewma, t.ewmaAt, now - this.upstreamStart, now);
+      t.ewmaAt = now;
+    }
     const head: ResponseHead = { status, headers, fromUpstream: true };
     this.decorate(headers);
     const r = runResponsePhase(this.chain.onResponseHeaders, this.ctx, head);
@@ -353,6 +366,10 @@ export class Exchange implements CallSink {
   private onClose(): void {
     if (this.done) return;
     this.done = true;
+    if (this.fastTarget !== null) {
+      this.fastTarget.inflight--;
+      this.service!.inflight--;
+    }
     if (!this.res.writableFinished) {
       this.call?.abortFromClient();
       if (this.status === 0 || !this.res.headersSent) this.status = 499;

@@ -75,3 +75,40 @@ test('requests refused by the HTTP parser still get an X-Request-ID header match
   assert.ok(id, raw);
   assert.ok(raw.includes(`"request_id":"${id}"`));
 });
+
+test('/upstreams shows in-flight and EWMA latency for a plain (unmanaged) service too', async () => {
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  const slow = await startUpstream(async (_req, res) => {
+    await held;
+    res.end('ok');
+  });
+  const g = await startGateway(`
+services:
+  - { name: plain, url: "${slow.url}" }
+routes:
+  - { name: r, paths: [/], service: plain }
+`);
+  try {
+    const pending = request(`${g.url}/x`);
+    let svc: any;
+    for (let i = 0; i < 50; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      const list = (await (await request(`${g.adminUrl}/upstreams`)).body.json()) as any;
+      svc = (Array.isArray(list) ? list : list.services).find((s: any) => s.name === 'plain');
+      if (svc.in_flight === 1) break;
+    }
+    assert.equal(svc.in_flight, 1);
+    assert.equal(svc.targets[0].in_flight, 1);
+    release();
+    await (await pending).body.text();
+    const after = (await (await request(`${g.adminUrl}/upstreams`)).body.json()) as any;
+    const s2 = (Array.isArray(after) ? after : after.services).find((s: any) => s.name === 'plain');
+    assert.equal(s2.in_flight, 0);
+    assert.ok(s2.targets[0].ewma_ms > 0);
+  } finally {
+    release();
+    await g.stop();
+    await slow.close();
+  }
+});
