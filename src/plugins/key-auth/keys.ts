@@ -43,8 +43,9 @@ export class KeyIndex {
   }
 
   find(key: string): KeyEntry | undefined {
-    const digest = hash('sha256', key, 'buffer');
-    const e = this.byDigest.get(digest.toString('base64'));
-    return e !== undefined && safeEqual(e.digest, digest) ? e : undefined;
+    // One-shot digest straight to the map's key form; the Buffer is only made for a hit's confirmation.
+    const b64 = hash('sha256', key, 'base64');
+    const e = this.byDigest.get(b64);
+    return e !== undefined && safeEqual(e.digest, Buffer.from(b64, 'base64')) ? e : undefined;
   }
 }
