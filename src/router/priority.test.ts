@@ -1,19 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Router, type MatchInput, type RouteSpec } from './router.ts';
+import { req, route } from './test-helpers.ts';
 import { regexLiteralLength } from './path-pattern.ts';
 
-function req(path: string, more: Partial<MatchInput> = {}): MatchInput {
-  return { method: 'GET', host: 'api.example.com', path, headers: {}, query: '', ...more };
-}
-
-function route(
-  name: string,
-  paths: string[],
-  more: Partial<RouteSpec<string>> = {},
-): RouteSpec<string> {
-  return { name, paths, data: name, ...more };
-}
 
 interface Row {
   rule: string;

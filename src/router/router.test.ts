@@ -1,18 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Router, type MatchInput, type RouteSpec } from './router.ts';
+import { req, route } from './test-helpers.ts';
 
-function req(path: string, more: Partial<MatchInput> = {}): MatchInput {
-  return { method: 'GET', host: 'api.example.com', path, headers: {}, query: '', ...more };
-}
-
-function route(
-  name: string,
-  paths: string[],
-  more: Partial<RouteSpec<string>> = {},
-): RouteSpec<string> {
-  return { name, paths, data: name, ...more };
-}
 
 function winner(r: Router<string>, input: MatchInput): string | null {
   return r.match(input)?.route.name ?? null;
