@@ -4,6 +4,7 @@ import type { AdminBackend } from './backend.ts';
 import type { Logger } from '../observability/logger.ts';
 import { errorBody, ErrorCode } from '../core/errors.ts';
 import { newRequestId } from '../core/ids.ts';
+import { readBounded } from '../core/read-bounded.ts';
 import { bind } from '../server/listener.ts';
 
 const MAX_ADMIN_BODY = 1024 * 1024;
@@ -126,15 +127,10 @@ function isExplainBody(b: unknown): b is ExplainBody {
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let n = 0;
-  for await (const c of req as AsyncIterable<Buffer>) {
-    n += c.length;
-    if (n > MAX_ADMIN_BODY) return undefined;
-    chunks.push(c);
-  }
+  const body = await readBounded(req as AsyncIterable<Buffer>, MAX_ADMIN_BODY);
+  if (body === null) return undefined;
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+    return JSON.parse(body.toString('utf8')) as unknown;
   } catch {
     return undefined;
   }

@@ -1,3 +1,4 @@
+import { readBounded } from '../../core/read-bounded.ts';
 import { Pool } from 'undici';
 import type { Ctx } from '../../sdk/index.ts';
 
@@ -55,17 +56,12 @@ export class AuthService {
         bodyTimeout: this.timeoutMs,
         signal: AbortSignal.timeout(this.timeoutMs),
       });
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const c of res.body as AsyncIterable<Buffer>) {
-        size += c.length;
-        if (size > this.maxBody) {
-          res.body.destroy();
-          throw new AuthServiceUnavailable(`auth answer body larger than ${this.maxBody} bytes`);
-        }
-        chunks.push(c);
+      const body = await readBounded(res.body as AsyncIterable<Buffer>, this.maxBody);
+      if (body === null) {
+        res.body.destroy();
+        throw new AuthServiceUnavailable(`auth answer body larger than ${this.maxBody} bytes`);
       }
-      return { status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) };
+      return { status: res.statusCode, headers: res.headers, body };
     } catch (err) {
       if (err instanceof AuthServiceUnavailable) throw err;
       throw new AuthServiceUnavailable(`${(err as Error).name}: ${(err as Error).message}`, { cause: err });

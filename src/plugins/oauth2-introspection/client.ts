@@ -1,3 +1,4 @@
+import { readBounded } from '../../core/read-bounded.ts';
 import { Pool } from 'undici';
 
 /** Largest introspection answer we read; a bigger one is an error, not a reason to buffer more. */
@@ -44,18 +45,13 @@ export class Introspector {
         bodyTimeout: this.timeoutMs,
         signal: AbortSignal.timeout(this.timeoutMs),
       });
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const c of res.body as AsyncIterable<Buffer>) {
-        size += c.length;
-        if (size > MAX_BODY) {
-          res.body.destroy();
-          throw new IntrospectionUnavailable('introspection answer larger than 64 KB');
-        }
-        chunks.push(c);
+      const body = await readBounded(res.body as AsyncIterable<Buffer>, MAX_BODY);
+      if (body === null) {
+        res.body.destroy();
+        throw new IntrospectionUnavailable('introspection answer larger than 64 KB');
       }
       if (res.statusCode !== 200) throw new IntrospectionUnavailable(`introspection endpoint answered ${res.statusCode}`);
-      text = Buffer.concat(chunks).toString('utf8');
+      text = body.toString('utf8');
     } catch (err) {
       if (err instanceof IntrospectionUnavailable) throw err;
       throw new IntrospectionUnavailable(`introspection failed: ${(err as Error).name}: ${(err as Error).message}`, { cause: err });
