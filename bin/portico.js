@@ -3,7 +3,21 @@
 // TypeScript sources directly (Node 24 strips types; it refuses to do so under node_modules).
 // PORTICO_FROM=dist runs the compiled build from a checkout too (what an installed package runs).
 const useDist = import.meta.url.includes('/node_modules/') || process.env.PORTICO_FROM === 'dist';
-const entry = useDist ? '../dist/cli/main.js' : '../src/cli/main.ts';
-const { main } = await import(entry);
+const from = (name) => (useDist ? `../dist/cli/${name}.js` : `../src/cli/${name}.ts`);
+
+// `portico start` re-executes itself once, in place, with Node settings sized for a proxy (src/cli/tuning.ts).
+if (typeof process.execve === 'function') {
+  const { tunedExec } = await import(from('tuning'));
+  const next = tunedExec(process.argv.slice(2), {
+    execPath: process.execPath,
+    execArgv: process.execArgv,
+    script: process.argv[1],
+    env: process.env,
+    platform: process.platform,
+  });
+  if (next) process.execve(process.execPath, next.args, next.env);
+}
+
+const { main } = await import(from('main'));
 const code = await main(process.argv.slice(2));
 if (code >= 0) process.exit(code);

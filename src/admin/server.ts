@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer } from '../core/node-http.ts';
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { AdminBackend } from './backend.ts';
 import type { Logger } from '../observability/logger.ts';

@@ -1,4 +1,5 @@
-import { createServer, type Server, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Server, IncomingMessage, ServerResponse } from 'node:http';
+import { createServer } from '../core/node-http.ts';
 import type { Socket } from 'node:net';
 import { onClientError } from './client-error.ts';
 

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { request } from 'undici';
 import { runCli, startCli, freePort, tempDir } from '../helpers/cli.ts';
 import { startUpstream, type FakeUpstream } from '../helpers/upstream.ts';
+import { readFile } from 'node:fs/promises';
+import { SEMI_SPACE_MB, MALLOC_ARENAS } from '../../src/cli/tuning.ts';
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
 let up: FakeUpstream;
@@ -121,6 +123,13 @@ routes:
     const r = await request(`http://127.0.0.1:${port}/a/1`, { headers: { 'user-agent': 'cli-test' } });
     assert.equal(r.statusCode, 200);
     await r.body.text();
+    if (process.platform === 'linux') {
+      // `start` re-executed itself in place (same PID) with the proxy-sized Node settings.
+      const argv = (await readFile(`/proc/${gw.child.pid}/cmdline`, 'utf8')).split('\0');
+      assert.ok(argv.includes(`--max-semi-space-size=${SEMI_SPACE_MB}`), argv.join(' '));
+      const environ = (await readFile(`/proc/${gw.child.pid}/environ`, 'utf8')).split('\0');
+      assert.ok(environ.includes(`MALLOC_ARENA_MAX=${MALLOC_ARENAS}`));
+    }
     // Access lines are batched and flushed at least once a second.
     let line: Record<string, unknown> | undefined;
     for (let i = 0; i < 40 && !line; i++) {

@@ -1,5 +1,5 @@
 import { readBounded } from '../../core/read-bounded.ts';
-import { Pool } from 'undici';
+import { Pool } from '../../upstream/undici-pool.ts';
 import type { Ctx } from '../../sdk/index.ts';
 
 /** What the auth service said. */

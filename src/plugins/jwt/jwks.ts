@@ -1,4 +1,3 @@
-import { request } from 'undici';
 import type { Clock } from '../../core/clock.ts';
 import type { PluginLogger } from '../../sdk/index.ts';
 import type { Alg } from './algorithms.ts';
@@ -90,6 +89,9 @@ export class JwksSet {
   }
 
   private async fetchOnce(): Promise<void> {
+    // Loaded on first use: undici's full index costs ≈ 9 MB per process (see upstream/undici-pool.ts) and
+    // only gateways with a jwks_uri need its request().
+    const { request } = await import('undici');
     const res = await request(this.opts.uri, {
       method: 'GET',
       headers: { accept: 'application/json, application/jwk-set+json' },

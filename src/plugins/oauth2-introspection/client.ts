@@ -1,5 +1,5 @@
 import { readBounded } from '../../core/read-bounded.ts';
-import { Pool } from 'undici';
+import { Pool } from '../../upstream/undici-pool.ts';
 
 /** Largest introspection answer we read; a bigger one is an error, not a reason to buffer more. */
 const MAX_BODY = 64 * 1024;

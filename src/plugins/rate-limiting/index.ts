@@ -2,7 +2,8 @@ import { definePlugin } from '../../sdk/index.ts';
 import type { PluginInstance } from '../../sdk/index.ts';
 import { parseDuration } from '../../core/duration.ts';
 import { processMemoryStore } from '../../store/memory.ts';
-import { acquireRedis, releaseRedis, type RedisSettings, type RedisStore } from '../../store/redis.ts';
+import type { RedisSettings, RedisStore } from '../../store/redis.ts';
+import { loadRedisStore } from '../../store/load-redis.ts';
 import { schema } from './schema.ts';
 import { buildSpecs, instanceId } from './specs.ts';
 import { compileKey } from './keys.ts';
@@ -38,7 +39,9 @@ export default definePlugin({
     const key = compileKey(config.key);
     let redis: RedisStore | null = null;
     let prefix = '';
-    if (config.store === 'redis') {
+    const store = config.store === 'redis' ? await loadRedisStore() : null;
+    if (store !== null) {
+      const { acquireRedis } = store;
       const s = redisSettings(env.settings);
       prefix = s.prefix;
       redis = acquireRedis(s, env.logger);
@@ -64,7 +67,7 @@ export default definePlugin({
       onAccess: limiter.onAccess.bind(limiter),
       close: async () => {
         liveLimiters.delete(instance);
-        if (redis) await releaseRedis(redis);
+        if (redis && store) await store.releaseRedis(redis);
       },
     };
     liveLimiters.set(instance, {

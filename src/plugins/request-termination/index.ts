@@ -1,5 +1,5 @@
 import { definePlugin } from '../../sdk/index.ts';
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES } from '../../core/node-http.ts';
 import { schema } from './schema.ts';
 
 /**
