@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 /** A source of time; injected so time-based logic can be tested without sleeping. */
 export interface Clock {
   /** Wall-clock milliseconds since the epoch. */

@@ -13,9 +13,18 @@ export const HOP_BY_HOP = new Set([
   'upgrade',
 ]);
 
-/** Names listed in a Connection header value, lower-cased. */
-export function connectionTokens(value: string | string[] | undefined): string[] {
-  if (value === undefined) return [];
+const NONE: readonly string[] = Object.freeze([]);
+
+/**
+ * Names listed in a Connection header value, lower-cased. `keep-alive` and `close` (nearly every value seen)
+ * name no other header and share one empty result: no split, no array per request.
+ */
+export function connectionTokens(value: string | string[] | undefined): readonly string[] {
+  if (value === undefined) return NONE;
+  if (typeof value === 'string') {
+    const v = value.length === 10 || value.length === 5 ? value.toLowerCase() : '';
+    if (v === 'keep-alive' || v === 'close') return NONE;
+  }
   const joined = Array.isArray(value) ? value.join(',') : value;
   const out: string[] = [];
   for (const part of joined.split(',')) {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import type { CompiledTable } from '../compile/table.ts';
 import type { PipelineEnv } from './env.ts';
 import type { HeaderMap } from '../sdk/context.ts';
@@ -6,7 +7,7 @@ import { RequestContext } from './context.ts';
 import { Exchange } from './exchange.ts';
 import { checkRequest, isRefusal, splitTarget, type Refusal } from './guards.ts';
 import { normalizePath } from '../router/normalize.ts';
-import { forwardHeaders } from '../proxy/forwarded.ts';
+import { forwardHeaders, peerOf } from '../proxy/forwarded.ts';
 import { isSaneRequestId, newRequestId } from '../core/ids.ts';
 import { stripMapped } from '../core/cidr.ts';
 import { errorBody, ErrorCode } from '../core/errors.ts';
@@ -41,13 +42,8 @@ export function createRequestListener(
     }
     const hostHeader = (req.headers.host ?? '').toLowerCase();
     const upstreamHeaders: HeaderMap = {};
-    const peerIp = stripMapped(req.socket.remoteAddress ?? '');
-    const clientIp = forwardHeaders(
-      req.headers,
-      { peerIp, scheme: facts.scheme, host: hostHeader, port: facts.port },
-      table.limits.trustedProxies,
-      upstreamHeaders,
-    );
+    const peer = peerOf(req.socket, facts.scheme, facts.port);
+    const clientIp = forwardHeaders(req.headers, peer, hostHeader, table.limits.trustedProxies, upstreamHeaders);
     upstreamHeaders['x-request-id'] = id;
     const ctx = new RequestContext(req, {
       id,

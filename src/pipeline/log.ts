@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { AccessRecord, Ctx } from '../sdk/context.ts';
 import type { Chain, CompiledRoute } from '../compile/table.ts';
 import type { RouteMetrics } from '../observability/metrics.ts';

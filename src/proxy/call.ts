@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { ServerResponse, IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { HeaderMap } from '../sdk/context.ts';

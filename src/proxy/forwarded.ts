@@ -2,7 +2,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { HeaderMap } from '../sdk/context.ts';
 import type { CidrSet } from '../core/cidr.ts';
 import { connectionTokens, HOP_BY_HOP } from '../core/headers.ts';
-import { isIP } from 'node:net';
+import { isIP, type Socket } from 'node:net';
+import { stripMapped } from '../core/cidr.ts';
 
 /**
  * Headers that never go upstream besides the hop-by-hop set: `expect` (the gateway already answered
@@ -11,11 +12,43 @@ import { isIP } from 'node:net';
 const NOT_FORWARDED = new Set([...HOP_BY_HOP, 'expect', 'host', 'forwarded', 'x-real-ip']);
 const FORWARDING = ['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port'];
 
-export interface ForwardingFacts {
-  peerIp: string;
-  scheme: string;
-  host: string;
-  port: number;
+/**
+ * What the forwarding headers say about one client connection, computed once per connection (keep-alive
+ * clients send many requests): the peer address, and the `Forwarded` element for the last Host seen.
+ */
+export class Peer {
+  readonly ip: string;
+  readonly scheme: string;
+  readonly port: string;
+  private readonly forIp: string;
+  private host: string | null = null;
+  private element = '';
+
+  constructor(remoteAddress: string, scheme: string, port: number) {
+    this.ip = stripMapped(remoteAddress);
+    this.scheme = scheme;
+    this.port = String(port);
+    this.forIp = isIP(this.ip) === 6 ? `"[${this.ip}]"` : this.ip;
+  }
+
+  /** The RFC 7239 element this hop adds: `for=…;host="…";proto=…`. */
+  forwardedElement(host: string): string {
+    if (host !== this.host) {
+      const h = host.includes('"') || host.includes('\\') ? host.replace(/["\\]/g, '') : host;
+      this.element = `for=${this.forIp};host="${h}";proto=${this.scheme}`;
+      this.host = host;
+    }
+    return this.element;
+  }
+}
+
+const PEER = Symbol('portico.peer');
+type PeerSocket = Socket & { [PEER]?: Peer };
+
+/** The Peer of a client connection (made on its first request). */
+export function peerOf(socket: Socket, scheme: string, port: number): Peer {
+  const s = socket as PeerSocket;
+  return (s[PEER] ??= new Peer(socket.remoteAddress ?? '', scheme, port));
 }
 
 /**
@@ -26,7 +59,8 @@ export interface ForwardingFacts {
  */
 export function forwardHeaders(
   headers: IncomingHttpHeaders,
-  facts: ForwardingFacts,
+  peer: Peer,
+  host: string,
   trusted: CidrSet,
   out: HeaderMap,
 ): string {
@@ -37,34 +71,35 @@ export function forwardHeaders(
     const v = headers[name];
     if (v !== undefined) out[name] = v;
   }
-  const peerTrusted = trusted.size > 0 && trusted.has(facts.peerIp);
-  let clientIp = facts.peerIp;
+  const peerTrusted = trusted.size > 0 && trusted.has(peer.ip);
+  let clientIp = peer.ip;
   if (!peerTrusted) {
-    out['x-forwarded-for'] = facts.peerIp;
-    out['x-forwarded-proto'] = facts.scheme;
-    out['x-forwarded-host'] = facts.host;
-    out['x-forwarded-port'] = String(facts.port);
-    out['forwarded'] = forwardedElement(facts);
+    out['x-forwarded-for'] = peer.ip;
+    out['x-forwarded-proto'] = peer.scheme;
+    out['x-forwarded-host'] = host;
+    out['x-forwarded-port'] = peer.port;
+    out['forwarded'] = peer.forwardedElement(host);
   } else {
     const prior = joined(headers['x-forwarded-for']);
-    out['x-forwarded-for'] = prior ? `${prior}, ${facts.peerIp}` : facts.peerIp;
-    clientIp = rightmostUntrusted(prior, facts.peerIp, trusted);
+    out['x-forwarded-for'] = prior ? `${prior}, ${peer.ip}` : peer.ip;
+    clientIp = rightmostUntrusted(prior, peer.ip, trusted);
     for (const name of FORWARDING) {
       if (name === 'x-forwarded-for') continue;
       const v = headers[name];
-      if (v === undefined) out[name] = defaultFor(name, facts);
+      if (v === undefined) out[name] = defaultFor(name, peer, host);
     }
     const fwd = joined(headers['forwarded']);
-    out['forwarded'] = fwd ? `${fwd}, ${forwardedElement(facts)}` : forwardedElement(facts);
+    const mine = peer.forwardedElement(host);
+    out['forwarded'] = fwd ? `${fwd}, ${mine}` : mine;
   }
   out['x-real-ip'] = clientIp;
   return clientIp;
 }
 
-function defaultFor(name: string, f: ForwardingFacts): string {
-  if (name === 'x-forwarded-proto') return f.scheme;
-  if (name === 'x-forwarded-host') return f.host;
-  return String(f.port);
+function defaultFor(name: string, peer: Peer, host: string): string {
+  if (name === 'x-forwarded-proto') return peer.scheme;
+  if (name === 'x-forwarded-host') return host;
+  return peer.port;
 }
 
 function joined(v: string | string[] | undefined): string {
@@ -72,11 +107,6 @@ function joined(v: string | string[] | undefined): string {
   return Array.isArray(v) ? v.join(', ') : v;
 }
 
-function forwardedElement(f: ForwardingFacts): string {
-  const forIp = isIP(f.peerIp) === 6 ? `"[${f.peerIp}]"` : f.peerIp;
-  const host = f.host.includes('"') || f.host.includes('\\') ? f.host.replace(/["\\]/g, '') : f.host;
-  return `for=${forIp};host="${host}";proto=${f.scheme}`;
-}
 
 /** Walks X-Forwarded-For from the right, skipping trusted hops; the first untrusted one is the client. */
 function rightmostUntrusted(prior: string, peer: string, trusted: CidrSet): string {

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 /**
  * Skips a failing store for a while instead of paying its timeout on every request: after `failures`
  * consecutive failures the store is not called for `cooldownMs`; then one call probes it (the others keep

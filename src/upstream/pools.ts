@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { Pool } from './undici-pool.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../observability/logger.ts';
