@@ -1,7 +1,9 @@
 // Credentials for the auth scenarios, generated once per bench run so the config and the load agree.
 import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
 
-const HS_SECRET = 'bench-secret-0123456789abcdef0123456789abcdef';
+export const HS_SECRET = 'bench-secret-0123456789abcdef0123456789abcdef';
+export const JWT_ISSUER = 'https://bench.example';
+export const JWT_AUDIENCE = 'bench';
 const b64 = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');
 
 function hs256(payload: object): string {
@@ -25,18 +27,18 @@ function rs256(payload: object): string {
 
 const claims = (i: number) => ({
   sub: `user-${i}`,
-  iss: 'https://bench.example',
-  aud: 'bench',
+  iss: JWT_ISSUER,
+  aud: JWT_AUDIENCE,
   scope: 'read write',
   iat: Math.floor(Date.now() / 1000),
   exp: Math.floor(Date.now() / 1000) + 24 * 3600,
 });
 
 export const jwtPluginHs = () => ({
-  jwt: { algorithms: ['HS256'], secret: HS_SECRET, issuer: 'https://bench.example', audiences: ['bench'] },
+  jwt: { algorithms: ['HS256'], secret: HS_SECRET, issuer: JWT_ISSUER, audiences: [JWT_AUDIENCE] },
 });
 export const jwtPluginRs = () => ({
-  jwt: { algorithms: ['RS256'], public_key: rsaKeys().publicPem, issuer: 'https://bench.example', audiences: ['bench'] },
+  jwt: { algorithms: ['RS256'], public_key: rsaKeys().publicPem, issuer: JWT_ISSUER, audiences: [JWT_AUDIENCE] },
 });
 
 /** `count` distinct bearer tokens (distinct `sub`). */

@@ -134,8 +134,9 @@ interface Ctx {
 /** Starts the scenario's target process; resolves with it and its port once it answers HTTP. */
 async function startTarget(s: Scenario, ctx: Ctx): Promise<{ child: Child; port: number }> {
   const t = s.target;
-  if (t.kind === 'direct' || t.kind === 'bare-proxy') {
-    const args = t.kind === 'direct' ? [path.join(HERE, 'upstream.ts')] : [path.join(HERE, 'bare-proxy.ts'), ctx.upstreamOrigin];
+  if (t.kind !== 'portico') {
+    const script = { direct: 'upstream.ts', 'bare-proxy': 'bare-proxy.ts', 'fastify-jwt': 'fastify-jwt.ts' }[t.kind];
+    const args = t.kind === 'direct' ? [path.join(HERE, script)] : [path.join(HERE, script), ctx.upstreamOrigin];
     const child = spawnPinned(`${t.kind}(${s.id})`, ctx.targetCpu, NODE, args, { cwd: ROOT });
     try {
       const port = Number((await waitForLine(child, /^LISTENING (\d+)$/m))[1]);

@@ -16,6 +16,8 @@ export type Target =
   | { kind: 'direct' }
   /** bench/bare-proxy.ts: node:http + one undici Pool, no routing; the plain-Node ceiling. */
   | { kind: 'bare-proxy' }
+  /** bench/fastify-jwt.ts: fastify + @fastify/jwt (HS256) + @fastify/reply-from; the stack issue 3 compares with. */
+  | { kind: 'fastify-jwt' }
   /** `node bin/portico.js start --config <generated yaml>`. */
   | { kind: 'portico'; portico: PorticoTarget };
 
@@ -180,6 +182,16 @@ function jwtScenarios(): Scenario[] {
       },
     );
   }
+  out.push({
+    id: 'FJ',
+    name: 'fastify + @fastify/jwt HS256 + reply-from, one token',
+    target: { kind: 'fastify-jwt' },
+    path: BENCH_PATH,
+    headerSets: () => bearerTokens('HS256', 1),
+  });
+  // Portico's jwt beside fastify's, both verifying the same HS256 token: JH1 ÷ FJ and JH1K ÷ FJ.
+  out.find((s) => s.id === 'JH1')!.compareTo!.push('FJ');
+  out.find((s) => s.id === 'JH1K')!.compareTo!.push('FJ');
   return out;
 }
 
