@@ -14,7 +14,7 @@ const facts = (over: Partial<ProcessFacts> = {}): ProcessFacts => ({
 test('start is re-executed with a capped young generation and two malloc arenas', () => {
   const r = tunedExec(['start', '--config', 'p.yaml'], facts({ execArgv: ['--enable-source-maps'] }));
   assert.ok(r);
-  assert.deepEqual(r.args, ['/usr/bin/node', `--max-semi-space-size=${SEMI_SPACE_MB}`, '--enable-source-maps', '/app/bin/portico.js', 'start', '--config', 'p.yaml']);
+  assert.deepEqual(r.args, ['/usr/bin/node', `--max-semi-space-size=${SEMI_SPACE_MB}`, '--expose-gc', '--enable-source-maps', '/app/bin/portico.js', 'start', '--config', 'p.yaml']);
   assert.equal(r.env.MALLOC_ARENA_MAX, MALLOC_ARENAS);
   assert.equal(r.env.PORTICO_NODE_TUNED, '1');
   assert.equal(r.env.PATH, '/bin');

@@ -9,6 +9,9 @@
  * glibc gives each thread that calls malloc its own arena (V8's compiler and GC threads do); two arenas
  * keep their fragmentation from adding tens of MB.
  *
+ * --expose-gc lets the gateway collect the garbage of loading its config once, before it serves
+ * (runtime/heap.ts), instead of carrying it into the first full GC under load.
+ *
  * Flags must be set before the VM starts (v8.setFlagsFromString cannot resize the heap afterwards), so the
  * CLI re-executes itself once in place with process.execve: same PID, same stdio, signals unchanged.
  */
@@ -45,5 +48,6 @@ export function tunedExec(args: readonly string[], p: ProcessFacts): Reexec | nu
   const env: Record<string, string | undefined> = { ...p.env, PORTICO_NODE_TUNED: '1' };
   if (arenas) env.MALLOC_ARENA_MAX = MALLOC_ARENAS;
   const flags = semi ? [`--max-semi-space-size=${SEMI_SPACE_MB}`] : [];
+  if (!given.some((f) => /^--expose[-_]gc$/.test(f))) flags.push('--expose-gc');
   return { args: [p.execPath, ...flags, ...p.execArgv, p.script, ...args], env };
 }

@@ -27,3 +27,23 @@ test('lookup by YAML name', () => {
   assert.equal(lookupPlugin('request-termination')?.name, 'request-termination');
   assert.equal(lookupPlugin('nope'), undefined);
 });
+
+test("each entry matches its plugin's own definition (name, priority, kind, schema, warnings)", async () => {
+  const { builtinLoaders } = await import('./registry.ts');
+  for (const [meta, load] of builtinLoaders) {
+    const def = (await load()).default as import('../sdk/plugin.ts').PluginDefinition;
+    assert.equal(def.name, meta.name);
+    assert.equal(def.priority, meta.priority, meta.name);
+    assert.equal(def.kind, meta.kind, meta.name);
+    assert.equal(def.schema, meta.schema, `${meta.name}: the same schema object`);
+    assert.equal(def.warn, meta.warn, `${meta.name}: the same warnings`);
+  }
+});
+
+test('a lazy entry loads its plugin and creates a working instance', async () => {
+  const { builtinPlugins: plugins } = await import('./registry.ts');
+  const term = plugins.find((p) => p.name === 'request-termination')!;
+  assert.equal(typeof term.create, 'function');
+  const inst = await term.create({ status: 503, message: 'down' } as never, {} as never);
+  assert.equal(typeof inst.onAccess, 'function');
+});

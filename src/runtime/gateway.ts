@@ -1,4 +1,5 @@
 import { watch, type FSWatcher } from 'node:fs';
+import { collectLoadGarbage } from './heap.ts';
 import { basename, dirname, resolve } from 'node:path';
 import type { CompiledTable } from '../compile/table.ts';
 import type { LoadedConfig } from '../config/load.ts';
@@ -88,6 +89,7 @@ export class Gateway {
     gw.logger.level = loaded.config.log.level;
     const compiled = await compileTable(loaded, gw.deps());
     gw.install(compiled);
+    collectLoadGarbage();
     try {
       await gw.openListeners(compiled.table);
     } catch (err) {

@@ -4,6 +4,7 @@ import { consumerIndex, resolveAnonymous, headerNames, asAnonymous } from '../au
 import { unauthorized, withoutQueryParams } from '../auth-common/request.ts';
 import { KeyIndex } from './keys.ts';
 import { schema } from './schema.ts';
+import { keyAuthWarnings } from './warnings.ts';
 
 /** Longest key we hash: anything longer is junk, refused without work. */
 const MAX_KEY = 4096;
@@ -82,9 +83,5 @@ export default definePlugin({
       },
     };
   },
-  warn(config) {
-    return config.key_in_query && !config.hide_credentials
-      ? ['key_in_query without hide_credentials forwards API keys upstream in the query string']
-      : [];
-  },
+  warn: keyAuthWarnings,
 });
