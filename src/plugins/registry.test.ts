@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { builtinPlugins, lookupPlugin } from './registry.ts';
+import type { PluginDefinition } from '../sdk/plugin.ts';
 
 test('the full built-in plugin order (higher priority runs first)', () => {
   const order = [...builtinPlugins].sort((a, b) => b.priority - a.priority).map((p) => p.name);
@@ -31,7 +32,7 @@ test('lookup by YAML name', () => {
 test("each entry matches its plugin's own definition (name, priority, kind, schema, warnings)", async () => {
   const { builtinLoaders } = await import('./registry.ts');
   for (const [meta, load] of builtinLoaders) {
-    const def = (await load()).default as import('../sdk/plugin.ts').PluginDefinition;
+    const def = (await load()).default as PluginDefinition;
     assert.equal(def.name, meta.name);
     assert.equal(def.priority, meta.priority, meta.name);
     assert.equal(def.kind, meta.kind, meta.name);
