@@ -48,3 +48,16 @@ test('checkClaims: iss, aud (string or array), required claims, max_age', () => 
   assert.equal(checkClaims({ ...ok, iat: NOW - 100 }, r, NOW), 'token too old (max_age)');
   assert.equal(checkClaims({ ...ok, iat: undefined }, r, NOW), 'token has no iat (max_age needs it)');
 });
+
+test('header segments are checked the same when repeated and after the header cache fills', () => {
+  const payload = b64({ sub: 'u' });
+  const none = `${b64({ alg: 'none' })}.${payload}.`;
+  for (let round = 0; round < 2; round++) assert.equal(parseJwt(none), 'alg none is never accepted');
+  for (let i = 0; i < 600; i++) {
+    const p = parseJwt(`${b64({ alg: 'HS256', kid: `k${i}` })}.${payload}.c2ln`);
+    assert.ok(typeof p !== 'string' && p.kid === `k${i}` && p.alg === 'HS256');
+  }
+  assert.equal(parseJwt(none), 'alg none is never accepted');
+  assert.equal(parseJwt(`${b64({ alg: 'HS256', kid: 7 })}.${payload}.c2ln`), 'kid is not a string');
+  assert.equal(parseJwt(`${b64({ alg: 'HS256', kid: 7 })}.${payload}.c2ln`), 'kid is not a string');
+});

@@ -10,12 +10,31 @@ export interface ParsedJwt {
 
 const COMPACT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
-/** Parses a compact JWS; a string is the reason it is malformed (for the access log). */
-export function parseJwt(token: string): ParsedJwt | string {
-  if (!COMPACT.test(token)) return 'malformed token';
-  const d1 = token.indexOf('.');
-  const d2 = token.indexOf('.', d1 + 1);
-  const header = decodeJson(token.slice(0, d1));
+interface JoseHeader {
+  readonly alg: string;
+  readonly kid: string | undefined;
+}
+
+// Tokens of one issuer share their header segment (`{"alg":…,"kid":…,"typ":"JWT"}`), so its decoded and
+// checked form is kept: a repeated segment costs a map lookup instead of base64 + JSON.parse + checks.
+// Bounded in entries and segment length, cleared when full (distinct junk headers cannot grow it).
+const HEADER_CACHE_ENTRIES = 256;
+const HEADER_CACHE_MAX_CHARS = 512;
+const headerCache = new Map<string, JoseHeader | string>();
+
+function joseHeader(segment: string): JoseHeader | string {
+  let h = headerCache.get(segment);
+  if (h !== undefined) return h;
+  h = checkHeader(segment);
+  if (segment.length <= HEADER_CACHE_MAX_CHARS) {
+    if (headerCache.size >= HEADER_CACHE_ENTRIES) headerCache.clear();
+    headerCache.set(segment, h);
+  }
+  return h;
+}
+
+function checkHeader(segment: string): JoseHeader | string {
+  const header = decodeJson(segment);
   if (header === null) return 'malformed token header';
   const alg = header.alg;
   if (typeof alg !== 'string') return 'token header has no alg';
@@ -24,11 +43,21 @@ export function parseJwt(token: string): ParsedJwt | string {
   if (header.crit !== undefined || header.b64 !== undefined) return 'unsupported critical header';
   const kid = header.kid;
   if (kid !== undefined && typeof kid !== 'string') return 'kid is not a string';
+  return { alg, kid };
+}
+
+/** Parses a compact JWS; a string is the reason it is malformed (for the access log). */
+export function parseJwt(token: string): ParsedJwt | string {
+  if (!COMPACT.test(token)) return 'malformed token';
+  const d1 = token.indexOf('.');
+  const d2 = token.indexOf('.', d1 + 1);
+  const header = joseHeader(token.slice(0, d1));
+  if (typeof header === 'string') return header;
   const payload = decodeJson(token.slice(d1 + 1, d2));
   if (payload === null) return 'malformed token payload';
   return {
-    alg,
-    kid,
+    alg: header.alg,
+    kid: header.kid,
     payload,
     signingInput: token.slice(0, d2),
     signature: Buffer.from(token.slice(d2 + 1), 'base64url'),
