@@ -57,6 +57,11 @@ export interface Ratio {
   p50: number;
   p99: number;
   cpuPerReq: number | null;
+  /**
+   * Median and range of the per-round req/s ratios (round i of one ÷ round i of the other; rounds are
+   * interleaved, so each pair ran back to back): steadier than the ratio of medians when the machine drifts.
+   */
+  paired: { median: number; min: number; max: number } | null;
 }
 
 export function median(xs: number[]): number {
@@ -106,9 +111,18 @@ export function ratios(results: ScenarioResult[], pairs: [string, string][]): Ra
       p50: a.p50Ms / b.p50Ms,
       p99: a.p99Ms / b.p99Ms,
       cpuPerReq: a.cpuUsPerReq !== null && b.cpuUsPerReq !== null ? a.cpuUsPerReq / b.cpuUsPerReq : null,
+      paired: pairedRatios(byId.get(of)!.rounds, byId.get(to)!.rounds),
     });
   }
   return out;
+}
+
+function pairedRatios(a: RoundResult[], b: RoundResult[]): Ratio['paired'] {
+  const n = Math.min(a.length, b.length);
+  const rs: number[] = [];
+  for (let i = 0; i < n; i++) if (b[i]!.rps > 0) rs.push(a[i]!.rps / b[i]!.rps);
+  if (rs.length === 0) return null;
+  return { median: median(rs), min: Math.min(...rs), max: Math.max(...rs) };
 }
 
 // ---- table ---------------------------------------------------------------------------------------------
@@ -156,8 +170,15 @@ export function renderResults(results: ScenarioResult[]): string {
 export function renderRatios(rs: Ratio[]): string {
   if (rs.length === 0) return '(no ratios: need at least two measured scenarios)';
   return table(
-    ['ratio', 'req/s', 'p50', 'p99', 'CPU/req'],
-    rs.map((r) => [r.label, x(r.rps), x(r.p50), x(r.p99), x(r.cpuPerReq)]),
+    ['ratio', 'req/s', 'paired (min–max)', 'p50', 'p99', 'CPU/req'],
+    rs.map((r) => [
+      r.label,
+      x(r.rps),
+      r.paired === null ? '–' : `${x(r.paired.median)} (${r.paired.min.toFixed(2)}–${r.paired.max.toFixed(2)})`,
+      x(r.p50),
+      x(r.p99),
+      x(r.cpuPerReq),
+    ]),
     1,
   );
 }
