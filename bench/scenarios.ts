@@ -182,6 +182,15 @@ function jwtScenarios(): Scenario[] {
       },
     );
   }
+  // The wording, with the plugin's defaults: 1,000 distinct tokens, each verified once, then cached.
+  out.push({
+    id: 'JH1KC',
+    name: 'Portico + jwt HS256, 1,000 distinct tokens (defaults: cache on)',
+    target: { kind: 'portico', portico: { routes: 10, benchRoute: { plugins: jwtPluginHs() } } },
+    path: BENCH_PATH,
+    headerSets: () => bearerTokens('HS256', 1_000),
+    compareTo: ['C', 'FJ'],
+  });
   out.push({
     id: 'FJ',
     name: 'fastify + @fastify/jwt HS256 + reply-from, one token',
