@@ -15,7 +15,14 @@ if (typeof process.execve === 'function') {
     env: process.env,
     platform: process.platform,
   });
-  if (next) process.execve(process.execPath, next.args, next.env);
+  if (next) {
+    try {
+      process.execve(process.execPath, next.args, next.env);
+    } catch (err) {
+      // Only reached when the exec itself failed; this process carries on with Node's defaults.
+      process.stderr.write(`portico: running without Node tuning (re-exec failed: ${err.message})\n`);
+    }
+  }
 }
 
 const { main } = await import(from('main'));
