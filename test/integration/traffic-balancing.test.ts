@@ -93,14 +93,17 @@ test('consistent-hash on a header: sticky, and removing 1 of 4 targets remaps ab
     assert.equal(del.statusCode, 200);
     await del.body.dump();
     let moved = 0;
+    const strays: string[] = [];
     for (const u of users) {
       const now = await owner(u);
       if (now !== before.get(u)) {
         moved++;
-        // Only the removed target's keys move.
-        assert.equal(before.get(u), 'd', `${u} moved from ${before.get(u)} to ${now}`);
+        if (before.get(u) !== 'd') strays.push(`${u}: ${before.get(u)} → ${now}`);
       }
     }
+    // The removed target's keys move. Maglev also reshuffles a few slots of the others (0.09% on average,
+    // at most 1.5% over 300 random port sets): allow 3 of the other ~150 keys, never more.
+    assert.ok(strays.length <= 3, `keys of kept targets moved: ${strays.join(', ')}`);
     const fraction = moved / users.length;
     assert.ok(fraction > 0.12 && fraction < 0.38, `moved ${fraction}`);
   });
