@@ -31,7 +31,7 @@ test('pin: declared algorithms must fit the key; short secrets and small RSA key
 test('key confusion: an HMAC over the RSA public key PEM never verifies against the RSA key', () => {
   const pem = rsa.publicKey.export({ type: 'spki', format: 'pem' }).toString();
   const input = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0';
-  const forged = createHmac('sha256', pem).update(input).digest();
+  const forged = createHmac('sha256', pem).update(input).digest('base64url');
   const entry = pemKey(pem);
   assert.equal(pin(entry, undefined, ALL).has('HS256'), false);
   assert.equal(verifySignature('RS256', entry, input, forged), false);
@@ -39,14 +39,35 @@ test('key confusion: an HMAC over the RSA public key PEM never verifies against 
 
 test('verifySignature: RS, PS, ES (IEEE P1363) and EdDSA', () => {
   const input = 'header.payload';
-  assert.ok(verifySignature('RS256', rsa.publicKey, input, cryptoSign('sha256', Buffer.from(input), rsa.privateKey)));
+  const u = (b: Buffer) => b.toString('base64url');
+  assert.ok(verifySignature('RS256', rsa.publicKey, input, u(cryptoSign('sha256', Buffer.from(input), rsa.privateKey))));
   const ps = cryptoSign('sha384', Buffer.from(input), { key: rsa.privateKey, padding: 6, saltLength: 48 });
-  assert.ok(verifySignature('PS384', rsa.publicKey, input, ps));
+  assert.ok(verifySignature('PS384', rsa.publicKey, input, u(ps)));
   const es = cryptoSign('sha256', Buffer.from(input), { key: ec.privateKey, dsaEncoding: 'ieee-p1363' });
-  assert.ok(verifySignature('ES256', ec.publicKey, input, es));
+  assert.ok(verifySignature('ES256', ec.publicKey, input, u(es)));
   const der = cryptoSign('sha256', Buffer.from(input), ec.privateKey);
-  assert.equal(verifySignature('ES256', ec.publicKey, input, der), false, 'DER signatures are not JWS');
-  assert.ok(verifySignature('EdDSA', ed.publicKey, input, cryptoSign(null, Buffer.from(input), ed.privateKey)));
+  assert.equal(verifySignature('ES256', ec.publicKey, input, u(der)), false, 'DER signatures are not JWS');
+  assert.ok(verifySignature('EdDSA', ed.publicKey, input, u(cryptoSign(null, Buffer.from(input), ed.privateKey))));
+});
+
+test('verifySignature: HS256/384/512 equal createHmac for short, block-sized and long secrets and messages', () => {
+  for (const [alg, hash] of [['HS256', 'sha256'], ['HS384', 'sha384'], ['HS512', 'sha512']] as const) {
+    for (const secretLength of [64, 127, 128, 129, 300]) {
+      const secret = Buffer.alloc(secretLength);
+      for (let i = 0; i < secretLength; i++) secret[i] = (i * 7 + secretLength) & 0xff;
+      const key = secretKey(secret.toString('latin1'));
+      const raw = key.export();
+      for (const length of [0, 1, 55, 64, 119, 1000, 9000]) {
+        const input = 'a.'.repeat(length).slice(0, length);
+        const sig = createHmac(hash, raw).update(input).digest('base64url');
+        assert.ok(verifySignature(alg, key, input, sig), `${alg} secret ${secretLength} message ${length}`);
+        const flipped = (sig[0] === 'A' ? 'B' : 'A') + sig.slice(1);
+        assert.equal(verifySignature(alg, key, input, flipped), false);
+        assert.equal(verifySignature(alg, key, input, sig.slice(0, -1)), false, 'a shorter signature');
+        assert.equal(verifySignature(alg, key, `${input}x`, sig), false, 'another message');
+      }
+    }
+  }
 });
 
 test('jwkEntry: public members only, alg and use respected', () => {

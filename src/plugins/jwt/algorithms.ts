@@ -1,5 +1,5 @@
-import { createHmac, verify as cryptoVerify, constants, type KeyObject } from 'node:crypto';
-import { safeEqual } from '../auth-common/secrets.ts';
+import { verify as cryptoVerify, constants, type KeyObject } from 'node:crypto';
+import { hmacMatches, type HmacHash } from './hmac.ts';
 
 /** Every JWS algorithm the jwt plugin verifies. `none` is never among them. */
 export const ALGORITHMS = [
@@ -61,12 +61,18 @@ export function keyProblem(key: KeyObject, alg: Alg): string | null {
   return null;
 }
 
-/** Checks a JWS signature with node:crypto (no jose on the hot path). `key` must already be pinned to `alg`. */
-export function verifySignature(alg: Alg, key: KeyObject, input: string, sig: Buffer): boolean {
+/**
+ * Checks a JWS signature (`sig`: the token's base64url segment) with node:crypto (no jose on the hot path).
+ * `key` must already be pinned to `alg`; `input` is the token's ASCII signing input.
+ */
+export function verifySignature(alg: Alg, key: KeyObject, input: string, sig: string): boolean {
   const hash = HASH[alg];
+  if (alg.charCodeAt(0) === 72 /* H */) return hmacMatches(key, hash as HmacHash, input, sig);
+  return verifyAsymmetric(alg, hash, key, input, Buffer.from(sig, 'base64url'));
+}
+
+function verifyAsymmetric(alg: Alg, hash: string | null, key: KeyObject, input: string, sig: Buffer): boolean {
   switch (alg.charCodeAt(0)) {
-    case 72 /* H */:
-      return safeEqual(createHmac(hash!, key).update(input).digest(), sig);
     case 82 /* R */:
       return cryptoVerify(hash, Buffer.from(input), key, sig);
     case 80 /* P */:

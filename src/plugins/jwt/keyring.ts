@@ -26,6 +26,8 @@ export class KeyRing {
   private readonly byKid = new Map<string, KeyEntry>();
   private readonly byIssuer = new Map<string, KeyEntry[]>();
   private readonly unkeyed: KeyEntry[] = [];
+  /** The unkeyed entries serving each alg: a token without kid or known issuer needs no list built. */
+  private readonly unkeyedByAlg = new Map<Alg, readonly KeyEntry[]>();
 
   constructor(config: StaticKeys, env: PluginEnv, allowed: ReadonlySet<Alg>, jwks: JwksSet | null) {
     this.jwks = jwks;
@@ -95,7 +97,15 @@ export class KeyRing {
   }
 
   /** The keys to try for a token, already filtered to those pinned to its alg. */
-  candidates(kid: string | undefined, iss: unknown, alg: Alg): KeyEntry[] {
+  candidates(kid: string | undefined, iss: unknown, alg: Alg): readonly KeyEntry[] {
+    if (kid === undefined && this.jwks === null && (typeof iss !== 'string' || !this.byIssuer.has(iss))) {
+      let list = this.unkeyedByAlg.get(alg);
+      if (list === undefined) {
+        list = this.unkeyed.filter((e) => e.algs.has(alg)).slice(0, MAX_TRIES);
+        this.unkeyedByAlg.set(alg, list);
+      }
+      return list;
+    }
     const out: KeyEntry[] = [];
     const push = (e: KeyEntry | undefined): void => {
       if (e !== undefined && e.algs.has(alg) && out.length < MAX_TRIES && !out.includes(e)) out.push(e);

@@ -5,7 +5,8 @@ export interface ParsedJwt {
   readonly payload: Record<string, unknown>;
   /** `header.payload`: the bytes the signature covers. */
   readonly signingInput: string;
-  readonly signature: Buffer;
+  /** The signature segment, still base64url (HMAC checks compare it as text; others decode it). */
+  readonly signature: string;
 }
 
 const COMPACT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
@@ -60,13 +61,19 @@ export function parseJwt(token: string): ParsedJwt | string {
     kid: header.kid,
     payload,
     signingInput: token.slice(0, d2),
-    signature: Buffer.from(token.slice(d2 + 1), 'base64url'),
+    signature: token.slice(d2 + 1),
   };
 }
 
+// Decoded segment bytes, reused by every call (used synchronously): no Buffer per token.
+let scratch = Buffer.allocUnsafe(2048);
+
 function decodeJson(part: string): Record<string, unknown> | null {
+  const need = Math.ceil((part.length * 3) / 4);
+  if (scratch.length < need) scratch = Buffer.allocUnsafe(Math.max(need, scratch.length * 2));
+  const n = scratch.write(part, 0, 'base64url');
   try {
-    const v: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+    const v: unknown = JSON.parse(scratch.toString('utf8', 0, n));
     return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
   } catch {
     return null;
