@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hashScrypt, parseScrypt, verifyScrypt, sha256Hex } from './secrets.ts';
+import { hashScrypt, parseScrypt, verifyScrypt, sha256Hex, safeEqualText } from './secrets.ts';
 import { TtlCache } from './cache.ts';
 import { afterScheme, withoutQueryParams, withoutCookies, bearerChallenge } from './request.ts';
 
@@ -40,4 +40,13 @@ test('request helpers', () => {
   assert.equal(withoutQueryParams('to%6Ben=x&c=3', new Set(['token'])), 'c=3');
   assert.equal(withoutCookies('a=1; session=x;b=2', new Set(['session'])), 'a=1; b=2');
   assert.equal(bearerChallenge('r', 'invalid', 'bad "x"\r\n\u2713'), 'Bearer realm="r", error="invalid_token", error_description="bad x"');
+});
+
+test('safeEqualText: equal only for the same characters and length', () => {
+  assert.equal(safeEqualText('abc', 'abc'), true);
+  assert.equal(safeEqualText('', ''), true);
+  assert.equal(safeEqualText('abc', 'abd'), false);
+  assert.equal(safeEqualText('abc', 'Abc'), false);
+  assert.equal(safeEqualText('abc', 'abcd'), false);
+  assert.equal(safeEqualText('a\u0100', 'a\u0000'), false, 'differences above 0xff count');
 });

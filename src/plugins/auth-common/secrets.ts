@@ -10,6 +10,17 @@ export function sha256Key(s: string): string {
   return hash('sha256', s, 'base64url');
 }
 
+/**
+ * Two strings compared in time that depends on their length only (not on where they differ): for digests
+ * and MACs already in text form, so no Buffer is made per check. Different lengths are simply unequal.
+ */
+export function safeEqualText(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}
+
 /** Equal-length buffers compared in constant time; different lengths are simply unequal. */
 export function safeEqual(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && timingSafeEqual(a, b);

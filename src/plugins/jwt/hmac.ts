@@ -1,4 +1,5 @@
 import { hash, type KeyObject } from 'node:crypto';
+import { safeEqualText } from '../auth-common/secrets.ts';
 
 /**
  * HMAC (RFC 2104) of a JWS signing input, as two one-shot `crypto.hash` calls over a pre-padded key.
@@ -7,8 +8,7 @@ import { hash, type KeyObject } from 'node:crypto';
  * padded key and look the digest up again in its provider store three times (HMAC_Init_ex); that fixed
  * setup is most of an HS256 check on a ~300-byte token. `crypto.hash` uses a digest Node already fetched,
  * and the padded key blocks are made once per key here. The result is the same HMAC (tests compare it with
- * `createHmac` for every size and key length), and the comparison with the token's signature is constant
- * time in the signature's content.
+ * `createHmac` for every size and key length).
  */
 export type HmacHash = 'sha256' | 'sha384' | 'sha512';
 
@@ -60,14 +60,7 @@ export function hmacKey(key: KeyObject, alg: HmacHash): HmacKey {
   return (byAlg[alg] ??= new HmacKey(key.export(), alg));
 }
 
-/**
- * Whether `signature` (base64url, as in the token) is the HMAC of `message`. The comparison looks at every
- * character whatever differs, so its time says nothing about how much of a forged signature was right.
- */
+/** Whether `signature` (base64url, as in the token) is the HMAC of `message`, compared in constant time. */
 export function hmacMatches(key: KeyObject, alg: HmacHash, message: string, signature: string): boolean {
-  const expected = hmacKey(key, alg).sign(message);
-  if (expected.length !== signature.length) return false;
-  let diff = 0;
-  for (let i = 0; i < expected.length; i++) diff |= expected.charCodeAt(i) ^ signature.charCodeAt(i);
-  return diff === 0;
+  return safeEqualText(hmacKey(key, alg).sign(message), signature);
 }

@@ -2,14 +2,15 @@ import { hash } from 'node:crypto';
 import type { Consumer, PluginEnv } from '../../sdk/index.ts';
 import { readCredentials } from '../auth-common/credentials.ts';
 import { consumerIndex } from '../auth-common/identity.ts';
-import { safeEqual } from '../auth-common/secrets.ts';
+import { safeEqualText } from '../auth-common/secrets.ts';
 import { credentialSchema } from './schema.ts';
 
 export interface KeyEntry {
   readonly consumer: Consumer;
   /** `key-auth:<username>:<index>`: names the credential without revealing it. */
   readonly credentialId: string;
-  readonly digest: Buffer;
+  /** SHA-256 of the key, base64. */
+  readonly digest: string;
 }
 
 /**
@@ -33,7 +34,7 @@ export class KeyIndex {
       this.byDigest.set(k, {
         consumer: consumers.of(c.consumer),
         credentialId: `key-auth:${c.consumer.username}:${c.index}`,
-        digest,
+        digest: k,
       });
     }
   }
@@ -43,9 +44,9 @@ export class KeyIndex {
   }
 
   find(key: string): KeyEntry | undefined {
-    // One-shot digest straight to the map's key form; the Buffer is only made for a hit's confirmation.
+    // One-shot digest straight to the map's key form (a string result: no Buffer per request).
     const b64 = hash('sha256', key, 'base64');
     const e = this.byDigest.get(b64);
-    return e !== undefined && safeEqual(e.digest, Buffer.from(b64, 'base64')) ? e : undefined;
+    return e !== undefined && safeEqualText(e.digest, b64) ? e : undefined;
   }
 }
