@@ -1,13 +1,31 @@
 import type { HeaderMap } from '../../sdk/index.ts';
 import { headerSafe } from './identity.ts';
 
-/** Scopes granted by `scope` (space-separated, RFC 6749/7662) or `scp` (array or string, Azure/Okta style). */
-export function scopesOf(p: Readonly<Record<string, unknown>>): string[] {
-  const v = p.scope ?? p.scp;
-  if (typeof v === 'string') return v.split(' ').filter((s) => s !== '');
-  if (Array.isArray(v)) return v.filter((s): s is string => typeof s === 'string');
-  return [];
+// Tokens of one client carry the same few `scope` strings, so their split form is kept (frozen, shared).
+// Bounded and cleared when full, like the jwt header cache: distinct junk cannot grow it.
+const SCOPE_CACHE_ENTRIES = 1024;
+const SCOPE_CACHE_MAX_CHARS = 1024;
+const scopeCache = new Map<string, readonly string[]>();
+
+function splitScopes(v: string): readonly string[] {
+  let out = scopeCache.get(v);
+  if (out !== undefined) return out;
+  out = Object.freeze(v.split(' ').filter((s) => s !== ''));
+  if (v.length <= SCOPE_CACHE_MAX_CHARS) {
+    if (scopeCache.size >= SCOPE_CACHE_ENTRIES) scopeCache.clear();
+    scopeCache.set(v, out);
+  }
+  return out;
 }
+
+/** Scopes granted by `scope` (space-separated, RFC 6749/7662) or `scp` (array or string, Azure/Okta style). Frozen. */
+export function scopesOf(p: Readonly<Record<string, unknown>>): readonly string[] {
+  const v = p.scope ?? p.scp;
+  if (typeof v === 'string') return splitScopes(v);
+  if (Array.isArray(v)) return Object.freeze(v.filter((s): s is string => typeof s === 'string'));
+  return NO_SCOPES;
+}
+const NO_SCOPES: readonly string[] = Object.freeze([]);
 
 /** A claim as a header value: arrays joined with spaces, objects as JSON. */
 export function claimText(v: unknown): string | undefined {
@@ -36,11 +54,15 @@ export class ClaimHeaders {
 
   /** The headers these claims produce (values made header-safe). */
   build(claims: Readonly<Record<string, unknown>>): HeaderPairs {
-    const out: [string, string][] = [];
-    for (const [claim, header] of this.pairs) {
+    const pairs = this.pairs;
+    const out: (readonly [string, string])[] = new Array(pairs.length);
+    let n = 0;
+    for (let i = 0; i < pairs.length; i++) {
+      const [claim, header] = pairs[i]!;
       const v = claimText(claim === 'scope' ? (claims.scope ?? claims.scp) : claims[claim]);
-      if (v !== undefined) out.push([header, headerSafe(v)]);
+      if (v !== undefined) out[n++] = [header, headerSafe(v)];
     }
+    out.length = n;
     return out;
   }
 }

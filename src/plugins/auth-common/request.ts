@@ -24,13 +24,14 @@ export function headerValue(ctx: Ctx, lower: string): string | undefined {
 }
 
 /**
- * The credentials after `scheme ` in an Authorization value (scheme compared case-insensitively);
- * undefined when the value uses another scheme.
+ * The credentials after `scheme ` (lower-case ASCII letters) in an Authorization value, the scheme compared
+ * case-insensitively; undefined when the value uses another scheme.
  */
 export function afterScheme(value: string, scheme: string): string | undefined {
   const n = scheme.length;
   if (value.length <= n || value.charCodeAt(n) !== 32) return undefined;
-  if (value.slice(0, n).toLowerCase() !== scheme) return undefined;
+  // ASCII case fold by hand (scheme is lower-case letters): no sliced or lower-cased copy per request.
+  for (let i = 0; i < n; i++) if ((value.charCodeAt(i) | 0x20) !== scheme.charCodeAt(i)) return undefined;
   return value.slice(n + 1).trim();
 }
 

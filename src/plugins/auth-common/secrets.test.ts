@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hashScrypt, parseScrypt, verifyScrypt, sha256Hex, safeEqualText } from './secrets.ts';
 import { TtlCache } from './cache.ts';
+import { scopesOf } from './claims.ts';
 import { afterScheme, withoutQueryParams, withoutCookies, bearerChallenge } from './request.ts';
 
 test('scrypt: hash, parse and verify; malformed hashes are explained', async () => {
@@ -36,6 +37,9 @@ test('request helpers', () => {
   assert.equal(afterScheme('bearer  abc ', 'bearer'), 'abc');
   assert.equal(afterScheme('Basic abc', 'bearer'), undefined);
   assert.equal(afterScheme('Bearerabc', 'bearer'), undefined);
+  assert.equal(afterScheme('BEARER abc', 'bearer'), 'abc');
+  assert.equal(afterScheme('Bea\u0152er abc', 'bearer'), undefined, 'no case folding beyond ASCII letters');
+  assert.equal(afterScheme('B@arer abc', 'bearer'), undefined);
   assert.equal(withoutQueryParams('a=1&token=x&b=2&token=y', new Set(['token'])), 'a=1&b=2');
   assert.equal(withoutQueryParams('to%6Ben=x&c=3', new Set(['token'])), 'c=3');
   assert.equal(withoutCookies('a=1; session=x;b=2', new Set(['session'])), 'a=1; b=2');
@@ -49,4 +53,15 @@ test('safeEqualText: equal only for the same characters and length', () => {
   assert.equal(safeEqualText('abc', 'Abc'), false);
   assert.equal(safeEqualText('abc', 'abcd'), false);
   assert.equal(safeEqualText('a\u0100', 'a\u0000'), false, 'differences above 0xff count');
+});
+
+test('scopesOf: scope split on spaces, scp as array or string, frozen results', () => {
+  assert.deepEqual(scopesOf({ scope: 'read  write' }), ['read', 'write']);
+  assert.equal(scopesOf({ scope: 'a b' }), scopesOf({ scope: 'a b' }), 'a repeated scope string is split once');
+  assert.deepEqual(scopesOf({ scp: ['a', 1, 'b'] }), ['a', 'b']);
+  assert.deepEqual(scopesOf({ scp: 'x y' }), ['x', 'y']);
+  assert.deepEqual(scopesOf({}), []);
+  assert.ok(Object.isFrozen(scopesOf({ scope: 'q' })));
+  for (let i = 0; i < 3000; i++) scopesOf({ scope: `s${i}` });
+  assert.deepEqual(scopesOf({ scope: 'after fill' }), ['after', 'fill'], 'still right after the cache was cleared');
 });

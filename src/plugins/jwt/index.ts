@@ -135,7 +135,7 @@ export default definePlugin({
         consumer: identify(key, claims),
         credentialId: key.credentialId,
         claims: Object.freeze(claims),
-        scopes: Object.freeze(scopesOf(claims)),
+        scopes: scopesOf(claims),
         headers: claimHeaders.build(claims),
         version: jwks?.version ?? 0,
       };

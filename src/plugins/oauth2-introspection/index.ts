@@ -75,7 +75,7 @@ export default definePlugin({
         consumer,
         credentialId: `oauth2:${client}`,
         claims: Object.freeze(doc),
-        scopes: Object.freeze(scopesOf(doc)),
+        scopes: scopesOf(doc),
         headers: claimHeaders.build(doc),
       };
     };
