@@ -105,6 +105,8 @@ export const scenarios: Scenario[] = [
   },
 
   // Issue 3: auth. Caching verified tokens is on by default; cache_size 0 measures the signature check itself.
+  // Each auth scenario is also compared with Portico without plugins serving the very same requests (CJ, CK):
+  // that ratio is the plugin's own cost; the one to C adds the cost of carrying the credential at all.
   ...jwtScenarios(),
   {
     id: 'K',
@@ -112,7 +114,14 @@ export const scenarios: Scenario[] = [
     target: { kind: 'portico', portico: { routes: 10, benchRoute: { plugins: { 'key-auth': {} } }, config: keyAuthConsumers } },
     path: BENCH_PATH,
     headers: { 'x-api-key': API_KEY },
-    compareTo: ['C'],
+    compareTo: ['C', 'CK'],
+  },
+  {
+    id: 'CK',
+    name: 'Portico, no plugins, requests with the API key',
+    target: { kind: 'portico', portico: { routes: 10 } },
+    path: BENCH_PATH,
+    headers: { 'x-api-key': API_KEY },
   },
   // Issue 5: a 4-target service under each balancer, beside the single-target figure (C).
   ...balancerScenarios(),
@@ -167,7 +176,7 @@ function jwtScenarios(): Scenario[] {
         target: { kind: 'portico', portico: { routes: 10, benchRoute: { plugins: plugin() } } },
         path: BENCH_PATH,
         headerSets: () => bearerTokens(alg, 1),
-        compareTo: ['C'],
+        compareTo: ['C', 'CJ'],
       },
       {
         id: `${id}1K`,
@@ -178,10 +187,17 @@ function jwtScenarios(): Scenario[] {
         },
         path: BENCH_PATH,
         headerSets: () => bearerTokens(alg, 1_000),
-        compareTo: ['C'],
+        compareTo: ['C', 'CJ'],
       },
     );
   }
+  out.push({
+    id: 'CJ',
+    name: 'Portico, no plugins, requests with the 1,000 HS256 tokens',
+    target: { kind: 'portico', portico: { routes: 10 } },
+    path: BENCH_PATH,
+    headerSets: () => bearerTokens('HS256', 1_000),
+  });
   // The issue's wording, with the plugin's defaults: 1,000 distinct tokens, each verified once, then cached.
   out.push({
     id: 'JH1KC',
@@ -189,7 +205,7 @@ function jwtScenarios(): Scenario[] {
     target: { kind: 'portico', portico: { routes: 10, benchRoute: { plugins: jwtPluginHs() } } },
     path: BENCH_PATH,
     headerSets: () => bearerTokens('HS256', 1_000),
-    compareTo: ['C', 'FJ'],
+    compareTo: ['C', 'CJ', 'FJ'],
   });
   out.push({
     id: 'FJ',
