@@ -62,6 +62,8 @@ export interface Ratio {
    * interleaved, so each pair ran back to back): steadier than the ratio of medians when the machine drifts.
    */
   paired: { median: number; min: number; max: number } | null;
+  /** Median of the per-round CPU µs/req ratios, paired the same way. */
+  cpuPaired: number | null;
 }
 
 export function median(xs: number[]): number {
@@ -111,16 +113,21 @@ export function ratios(results: ScenarioResult[], pairs: [string, string][]): Ra
       p50: a.p50Ms / b.p50Ms,
       p99: a.p99Ms / b.p99Ms,
       cpuPerReq: a.cpuUsPerReq !== null && b.cpuUsPerReq !== null ? a.cpuUsPerReq / b.cpuUsPerReq : null,
-      paired: pairedRatios(byId.get(of)!.rounds, byId.get(to)!.rounds),
+      paired: pairedRatios(byId.get(of)!.rounds, byId.get(to)!.rounds, (r) => r.rps),
+      cpuPaired: pairedRatios(byId.get(of)!.rounds, byId.get(to)!.rounds, (r) => r.cpuUsPerReq)?.median ?? null,
     });
   }
   return out;
 }
 
-function pairedRatios(a: RoundResult[], b: RoundResult[]): Ratio['paired'] {
+function pairedRatios(a: RoundResult[], b: RoundResult[], pick: (r: RoundResult) => number | null): Ratio['paired'] {
   const n = Math.min(a.length, b.length);
   const rs: number[] = [];
-  for (let i = 0; i < n; i++) if (b[i]!.rps > 0) rs.push(a[i]!.rps / b[i]!.rps);
+  for (let i = 0; i < n; i++) {
+    const va = pick(a[i]!);
+    const vb = pick(b[i]!);
+    if (va !== null && vb !== null && vb > 0) rs.push(va / vb);
+  }
   if (rs.length === 0) return null;
   return { median: median(rs), min: Math.min(...rs), max: Math.max(...rs) };
 }
@@ -170,7 +177,7 @@ export function renderResults(results: ScenarioResult[]): string {
 export function renderRatios(rs: Ratio[]): string {
   if (rs.length === 0) return '(no ratios: need at least two measured scenarios)';
   return table(
-    ['ratio', 'req/s', 'paired (min–max)', 'p50', 'p99', 'CPU/req'],
+    ['ratio', 'req/s', 'paired (min–max)', 'p50', 'p99', 'CPU/req', 'paired'],
     rs.map((r) => [
       r.label,
       x(r.rps),
@@ -178,6 +185,7 @@ export function renderRatios(rs: Ratio[]): string {
       x(r.p50),
       x(r.p99),
       x(r.cpuPerReq),
+      x(r.cpuPaired),
     ]),
     1,
   );
