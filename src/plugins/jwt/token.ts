@@ -23,6 +23,21 @@ const HEADER_CACHE_ENTRIES = 256;
 const HEADER_CACHE_MAX_CHARS = 512;
 const headerCache = new Map<string, JoseHeader | string>();
 
+// The last header segment seen, checked with startsWith before any slice or map lookup: one issuer's tokens
+// nearly always repeat it.
+let lastSegment = '';
+let lastHeader: JoseHeader | string = '';
+
+/** The decoded header of `token`, whose first `.` is at `d1`. */
+function headerOf(token: string, d1: number): JoseHeader | string {
+  if (d1 === lastSegment.length && d1 > 0 && token.startsWith(lastSegment)) return lastHeader;
+  const segment = token.slice(0, d1);
+  const h = joseHeader(segment);
+  lastSegment = segment;
+  lastHeader = h;
+  return h;
+}
+
 function joseHeader(segment: string): JoseHeader | string {
   let h = headerCache.get(segment);
   if (h !== undefined) return h;
@@ -52,7 +67,7 @@ export function parseJwt(token: string): ParsedJwt | string {
   if (!COMPACT.test(token)) return 'malformed token';
   const d1 = token.indexOf('.');
   const d2 = token.indexOf('.', d1 + 1);
-  const header = joseHeader(token.slice(0, d1));
+  const header = headerOf(token, d1);
   if (typeof header === 'string') return header;
   const payload = decodeJson(token.slice(d1 + 1, d2));
   if (payload === null) return 'malformed token payload';
