@@ -44,3 +44,32 @@ export class TtlCache<V> {
     this.map.clear();
   }
 }
+
+/**
+ * A memo of a pure function of short strings whose inputs repeat (a token header segment, a scope string):
+ * computes on a miss, keeps at most `entries` results and clears itself when full, and never keeps keys
+ * longer than `maxChars`. Distinct junk inputs therefore cannot grow it.
+ */
+export class Memo<V> {
+  private readonly map = new Map<string, V>();
+  private readonly compute: (key: string) => V;
+  private readonly entries: number;
+  private readonly maxChars: number;
+
+  constructor(compute: (key: string) => V, entries: number, maxChars: number) {
+    this.compute = compute;
+    this.entries = entries;
+    this.maxChars = maxChars;
+  }
+
+  get(key: string): V {
+    let v = this.map.get(key);
+    if (v !== undefined) return v;
+    v = this.compute(key);
+    if (key.length <= this.maxChars) {
+      if (this.map.size >= this.entries) this.map.clear();
+      this.map.set(key, v);
+    }
+    return v;
+  }
+}

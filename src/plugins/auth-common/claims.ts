@@ -1,27 +1,14 @@
 import type { HeaderMap } from '../../sdk/index.ts';
 import { headerSafe } from './identity.ts';
+import { Memo } from './cache.ts';
 
 // Tokens of one client carry the same few `scope` strings, so their split form is kept (frozen, shared).
-// Bounded and cleared when full, like the jwt header cache: distinct junk cannot grow it.
-const SCOPE_CACHE_ENTRIES = 1024;
-const SCOPE_CACHE_MAX_CHARS = 1024;
-const scopeCache = new Map<string, readonly string[]>();
-
-function splitScopes(v: string): readonly string[] {
-  let out = scopeCache.get(v);
-  if (out !== undefined) return out;
-  out = Object.freeze(v.split(' ').filter((s) => s !== ''));
-  if (v.length <= SCOPE_CACHE_MAX_CHARS) {
-    if (scopeCache.size >= SCOPE_CACHE_ENTRIES) scopeCache.clear();
-    scopeCache.set(v, out);
-  }
-  return out;
-}
+const scopeCache = new Memo<readonly string[]>((v) => Object.freeze(v.split(' ').filter((s) => s !== '')), 1024, 1024);
 
 /** Scopes granted by `scope` (space-separated, RFC 6749/7662) or `scp` (array or string, Azure/Okta style). Frozen. */
 export function scopesOf(p: Readonly<Record<string, unknown>>): readonly string[] {
   const v = p.scope ?? p.scp;
-  if (typeof v === 'string') return splitScopes(v);
+  if (typeof v === 'string') return scopeCache.get(v);
   if (Array.isArray(v)) return Object.freeze(v.filter((s): s is string => typeof s === 'string'));
   return NO_SCOPES;
 }

@@ -19,7 +19,7 @@ const LENGTH: Record<HmacHash, number> = { sha256: 32, sha384: 48, sha512: 64 };
 // synchronously), grown to the longest message seen; messages are capped by the plugin's max_token_size.
 let scratch = Buffer.allocUnsafe(4096);
 
-export class HmacKey {
+class HmacKey {
   private readonly ipad: Buffer;
   /** key ⊕ opad followed by room for the inner digest: the whole outer-hash input. */
   private readonly outer: Buffer;
@@ -30,12 +30,11 @@ export class HmacKey {
     const block = BLOCK[alg];
     const k = secret.length > block ? hash(alg, secret, 'buffer') : secret;
     this.ipad = Buffer.alloc(block, 0x36);
-    this.outer = Buffer.alloc(block + LENGTH[alg], 0x5c);
+    this.outer = Buffer.alloc(block + LENGTH[alg], 0x5c); // the digest part is overwritten on every sign()
     for (let i = 0; i < k.length; i++) {
       this.ipad[i] = 0x36 ^ k[i]!;
       this.outer[i] = 0x5c ^ k[i]!;
     }
-    this.outer.fill(0, block);
   }
 
   /** The MAC of `message` in base64url (a compact JWS signing input: ASCII, so latin-1 bytes = UTF-8 bytes). */

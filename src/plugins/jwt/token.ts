@@ -1,3 +1,5 @@
+import { Memo } from '../auth-common/cache.ts';
+
 /** A compact JWS split and decoded, not yet verified. */
 export interface ParsedJwt {
   readonly alg: string;
@@ -18,10 +20,7 @@ interface JoseHeader {
 
 // Tokens of one issuer share their header segment (`{"alg":…,"kid":…,"typ":"JWT"}`), so its decoded and
 // checked form is kept: a repeated segment costs a map lookup instead of base64 + JSON.parse + checks.
-// Bounded in entries and segment length, cleared when full (distinct junk headers cannot grow it).
-const HEADER_CACHE_ENTRIES = 256;
-const HEADER_CACHE_MAX_CHARS = 512;
-const headerCache = new Map<string, JoseHeader | string>();
+const headerCache = new Memo<JoseHeader | string>(checkHeader, 256, 512);
 
 // The last header segment seen, checked with startsWith before any slice or map lookup: one issuer's tokens
 // nearly always repeat it.
@@ -32,20 +31,9 @@ let lastHeader: JoseHeader | string = '';
 function headerOf(token: string, d1: number): JoseHeader | string {
   if (d1 === lastSegment.length && d1 > 0 && token.startsWith(lastSegment)) return lastHeader;
   const segment = token.slice(0, d1);
-  const h = joseHeader(segment);
+  const h = headerCache.get(segment);
   lastSegment = segment;
   lastHeader = h;
-  return h;
-}
-
-function joseHeader(segment: string): JoseHeader | string {
-  let h = headerCache.get(segment);
-  if (h !== undefined) return h;
-  h = checkHeader(segment);
-  if (segment.length <= HEADER_CACHE_MAX_CHARS) {
-    if (headerCache.size >= HEADER_CACHE_ENTRIES) headerCache.clear();
-    headerCache.set(segment, h);
-  }
   return h;
 }
 
