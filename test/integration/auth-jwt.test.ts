@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from 'undici';
+import { Client, request } from 'undici';
 import { startGateway, type TestGateway } from '../helpers/gateway.ts';
 import { startUpstream, type FakeUpstream } from '../helpers/upstream.ts';
 import { rawRequest, statusOf } from '../helpers/raw.ts';
@@ -130,6 +130,39 @@ for (const [name, make, reason] of refused) {
     assert.ok(!JSON.stringify(line).includes(token.split('.')[2]!), 'the token never reaches the log');
   });
 }
+
+test('one keep-alive connection: every token is checked afresh, a known one answered from the cache', async () => {
+  const client = new Client(gw.url, { pipelining: 1 });
+  try {
+    const ask = async (t: string) => {
+      const r = await client.request({ path: '/hs', method: 'GET', headers: bearer(t) });
+      const text = await r.body.text();
+      return { status: r.statusCode, body: JSON.parse(text) as Record<string, any> };
+    };
+    const good = await sign(claims({ sub: 'conn-user' }), { secret: SECRET, alg: 'HS256' });
+    const other = await sign(claims({ sub: 'conn-other' }), { secret: SECRET, alg: 'HS256' });
+    const [h, p] = good.split('.');
+    const tampered = `${h}.${Buffer.from(JSON.stringify(claims({ sub: 'admin' }))).toString('base64url')}.${good.split('.')[2]}`;
+    const seq: [string, number, string?][] = [
+      [good, 200, 'conn-user'],
+      [good, 200, 'conn-user'],
+      [tampered, 401],
+      [`${good}x`, 401],
+      [good.slice(0, -1), 401],
+      [good, 200, 'conn-user'],
+      [other, 200, 'conn-other'],
+      [`${h}.${p}.`, 401],
+      [good, 200, 'conn-user'],
+    ];
+    for (const [t, status, sub] of seq) {
+      const r = await ask(t);
+      assert.equal(r.status, status, t);
+      if (sub !== undefined) assert.equal(r.body.headers['x-user-id'], sub);
+    }
+  } finally {
+    await client.close();
+  }
+});
 
 test('no token → 401 with a bare Bearer challenge; upstream never called', async () => {
   const before = up.seen.length;

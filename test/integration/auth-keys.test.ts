@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from 'undici';
+import { Client, request } from 'undici';
 import { startGateway, type TestGateway } from '../helpers/gateway.ts';
 import { startUpstream, type FakeUpstream } from '../helpers/upstream.ts';
 import { sign, nowS } from '../helpers/tokens.ts';
@@ -71,6 +71,28 @@ test('key-auth: plain and hashed keys, in apikey or X-API-Key; hidden from the u
   const b = await call('/key', { 'x-api-key': 'bob-key' });
   assert.equal(b.status, 200);
   assert.equal(b.body.headers['x-consumer-id'], 'user_7');
+});
+
+test('key-auth: one keep-alive connection, keys that change between requests are each looked up', async () => {
+  const client = new Client(gw.url, { pipelining: 1 });
+  try {
+    const seq: [string, number, string?][] = [
+      ['alice-key', 200, 'alice'],
+      ['alice-key', 200, 'alice'],
+      ['alice-ke', 401],
+      ['alice-keyy', 401],
+      ['bob-key', 200, 'bob'],
+      ['alice-key', 200, 'alice'],
+    ];
+    for (const [key, status, user] of seq) {
+      const r = await client.request({ path: '/key', method: 'GET', headers: { apikey: key } });
+      const body = JSON.parse(await r.body.text()) as Record<string, any>;
+      assert.equal(r.statusCode, status, key);
+      if (user !== undefined) assert.equal(body.headers['x-consumer-username'], user);
+    }
+  } finally {
+    await client.close();
+  }
 });
 
 test('key-auth: unknown, missing and conflicting keys → 401 with a Key challenge', async () => {
