@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hashScrypt, parseScrypt, verifyScrypt, sha256Hex, safeEqualText } from './secrets.ts';
+import { hashScrypt, parseScrypt, verifyScrypt, sha256Hex, safeEqualText, sha256Key, tokenKeyOn } from './secrets.ts';
 import { TtlCache } from './cache.ts';
 import { scopesOf } from './claims.ts';
 import { afterScheme, withoutQueryParams, withoutCookies, bearerChallenge } from './request.ts';
@@ -18,6 +18,17 @@ test('scrypt: hash, parse and verify; malformed hashes are explained', async () 
 
 test('sha256Hex is what key_sha256 stores', () => {
   assert.equal(sha256Hex('test'), '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08');
+});
+
+test('tokenKeyOn: the key of exactly this token, remembered per connection', () => {
+  const conn = {};
+  const other = {};
+  const seq = ['token-a', 'token-a', 'token-b', 'token-', 'token-a ', '', 'token-a'];
+  for (const t of seq) assert.equal(tokenKeyOn(conn, t), sha256Key(t), t);
+  assert.equal(tokenKeyOn(other, 'token-b'), sha256Key('token-b'));
+  assert.equal(tokenKeyOn(conn, 'token-a'), sha256Key('token-a'));
+  assert.equal(tokenKeyOn(null, 'token-c'), sha256Key('token-c'));
+  assert.notEqual(sha256Key('token-a'), sha256Key('token-b'));
 });
 
 test('TtlCache: expiry and a size bound (oldest out first)', () => {

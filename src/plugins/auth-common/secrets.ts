@@ -10,6 +10,35 @@ export function sha256Key(s: string): string {
   return hash('sha256', s, 'base64url');
 }
 
+const LAST_TOKEN = Symbol('portico.lastTokenKey');
+interface LastToken {
+  token: string;
+  key: string;
+}
+type TokenHolder = { [LAST_TOKEN]?: LastToken };
+
+/**
+ * sha256Key(token) for a token cache, remembered on `connection` for the last token keyed there: a
+ * keep-alive client sends the same bearer token on every request, and hashing it is half of what a cache hit
+ * costs. One entry per connection, dropped with it. The token is matched with `===`, as a cache keyed by
+ * the token itself would (Envoy's jwt cache is); a match only saves the hash, and the cache the key is used
+ * with stays the one that decides (expiry, eviction). Not for passwords or API keys: those get sha256Key and
+ * a constant-time compare of digests.
+ */
+export function tokenKeyOn(connection: object | null, token: string): string {
+  if (connection === null) return sha256Key(token);
+  const h = connection as TokenHolder;
+  const last = h[LAST_TOKEN];
+  if (last !== undefined && last.token === token) return last.key;
+  const key = sha256Key(token);
+  if (last === undefined) h[LAST_TOKEN] = { token, key };
+  else {
+    last.token = token;
+    last.key = key;
+  }
+  return key;
+}
+
 /**
  * Two strings compared in time that depends on their length only (not on where they differ): for digests
  * and MACs already in text form, so no Buffer is made per check. Different lengths are simply unequal.

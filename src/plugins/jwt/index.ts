@@ -6,7 +6,7 @@ import { TtlCache } from '../auth-common/cache.ts';
 import { applyHeaders, ClaimHeaders, scopesOf, type HeaderPairs } from '../auth-common/claims.ts';
 import { adHocConsumer, consumerIndex, resolveAnonymous, asAnonymous } from '../auth-common/identity.ts';
 import { bearerChallenge, unauthorized } from '../auth-common/request.ts';
-import { sha256Key } from '../auth-common/secrets.ts';
+import { tokenKeyOn } from '../auth-common/secrets.ts';
 import { isAlg, verifySignature, type Alg } from './algorithms.ts';
 import { findToken, hideToken, type TokenSources } from './extract.ts';
 import { acquireJwks } from './jwks.ts';
@@ -16,7 +16,7 @@ import { schema } from './schema.ts';
 import { checkClaims, parseJwt, type ClaimRules, type ParsedJwt } from './token.ts';
 import { jwtWarnings } from './warnings.ts';
 
-/** A verified token, remembered (by SHA-256 of the token) until its exp so a repeat costs one hash. */
+/** A verified token, remembered (by SHA-256 of the token) until its exp so a repeat costs a lookup. */
 interface Verified {
   readonly consumer: Consumer | null;
   readonly credentialId: string;
@@ -176,7 +176,7 @@ export default definePlugin({
           return unauthorized(ctx, 'missing', 'jwt: no token', 'a bearer token is required', missingChallenge);
         }
         if (token.length > maxSize) return invalid(ctx, 'token too large');
-        const cacheKey = useCache ? sha256Key(token) : '';
+        const cacheKey = useCache ? tokenKeyOn(ctx.raw.socket ?? null, token) : '';
         if (useCache) {
           const hit = cache.get(cacheKey, clock.now());
           if (hit !== undefined && hit.version === (jwks?.version ?? 0)) return accept(ctx, hit);

@@ -5,7 +5,7 @@ import { TtlCache } from '../auth-common/cache.ts';
 import { applyHeaders, ClaimHeaders, scopesOf, type HeaderPairs } from '../auth-common/claims.ts';
 import { adHocConsumer, consumerIndex, resolveAnonymous } from '../auth-common/identity.ts';
 import { afterScheme, authUnavailable, bearerChallenge, countRawHeader, headerValue, unauthorized } from '../auth-common/request.ts';
-import { sha256Key } from '../auth-common/secrets.ts';
+import { tokenKeyOn } from '../auth-common/secrets.ts';
 import { Introspector, IntrospectionUnavailable } from './client.ts';
 import { schema } from './schema.ts';
 
@@ -120,7 +120,7 @@ export default definePlugin({
         if (token === undefined || token === '') return missing(ctx, 'oauth2-introspection: no token');
         if (countRawHeader(ctx, 'authorization') > 1) return invalid(ctx, 'more than one Authorization header');
         if (token.length > MAX_TOKEN) return invalid(ctx, 'token too large');
-        const key = sha256Key(token);
+        const key = tokenKeyOn(ctx.raw.socket ?? null, token);
         const hit = cache.get(key, clock.now());
         if (hit !== undefined) return decide(ctx, hit);
         return ask(key, token).then(
