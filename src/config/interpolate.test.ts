@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError, formatIssue, loadConfigText } from './load.ts';
 import { expand } from './interpolate.ts';
+import { fakePlugins } from '../../test/fixtures/config/fake-plugins.ts';
 
 const noPlugins = () => undefined;
 const load = (text: string, env: Record<string, string | undefined>) =>
@@ -97,7 +98,7 @@ void test('${VAR} works inside flow collections, as written in the docs: [{ key:
     'listen: [{ address: "127.0.0.1:${PORT:-8080}" }]',
     '',
   ].join('\n');
-  const loaded = loadConfigText(text, 'flow.yaml', { plugins: () => undefined, env: { ALICE_KEY: 'k-123' } });
+  const loaded = loadConfigText(text, 'flow.yaml', { plugins: fakePlugins, env: { ALICE_KEY: 'k-123' } });
   assert.deepEqual(loaded.config.consumers[0]!.credentials['key-auth'], [{ key: 'k-123' }, { key_sha256: '9f86d0' }]);
   assert.equal(loaded.config.listen[0]!.address, '127.0.0.1:8080');
 });

@@ -262,6 +262,29 @@ void test('plugin warnings are recorded with the plugin path and position; the c
   ]);
 });
 
+void test('consumer credentials: unknown types, wrong shapes and bad values, each with its position', () => {
+  const text = lines(
+    'consumers:',
+    '  - username: alice',
+    '    id: a1',
+    '    credentials:',
+    '      keyauth: [{ key: k1 }]',
+    '      request-termination: [{}]',
+    '      key-auth:',
+    '        - { kee: k2 }',
+    '        - { key_sha256: "XYZ" }',
+    '        - { key: k3, key_sha256: "abc" }',
+    '        - { key: k4 }',
+  );
+  assert.deepEqual(issues(text, fakePlugins), [
+    'consumers[0].credentials.keyauth: unknown credential type "keyauth" (no such plugin) (portico.yaml:5:7)',
+    'consumers[0].credentials.request-termination: unknown credential type "request-termination" (plugin "request-termination" takes no consumer credentials) (portico.yaml:6:7)',
+    'consumers[0].credentials.key-auth[0].kee: unknown key (portico.yaml:8:13)',
+    'consumers[0].credentials.key-auth[1].key_sha256: must match pattern ^[0-9a-f]+$ (portico.yaml:9:25)',
+    'consumers[0].credentials.key-auth[2]: set exactly one of key or key_sha256 (portico.yaml:10:11)',
+  ]);
+});
+
 void test('a plugin warn() that throws becomes an error naming the plugin', () => {
   const broken = definePlugin({
     name: 'broken',

@@ -4,6 +4,7 @@ import { isRecord } from './data.ts';
 import { configHash } from './hash.ts';
 import { interpolateDocument, type Env } from './interpolate.ts';
 import { ConfigError, sortIssues, type ConfigIssue } from './issues.ts';
+import { checkCredentials } from './credentials.ts';
 import { checkPlugins, type PluginLookup } from './plugins.ts';
 import { checkReferences } from './references.ts';
 import { parseSource } from './source.ts';
@@ -54,8 +55,9 @@ export function loadConfigText(text: string, file: string, opts: LoadOptions): L
 
   const schema = validateConfig(data, map);
   const plugins = checkPlugins(data, opts.plugins, map);
+  const credentials = checkCredentials(data, opts.plugins, map);
   const refs = checkReferences(data, map);
-  const issues = [...schema.issues, ...plugins.issues, ...refs];
+  const issues = [...schema.issues, ...plugins.issues, ...credentials, ...refs];
   if (issues.length > 0 || !schema.ok) throw new ConfigError(sortIssues(issues));
 
   // validateConfig returned ok, so ajv has checked `data` against ConfigSchema.

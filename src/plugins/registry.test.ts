@@ -29,7 +29,7 @@ test('lookup by YAML name', () => {
   assert.equal(lookupPlugin('nope'), undefined);
 });
 
-test("each entry matches its plugin's own definition (name, priority, kind, schema, warnings)", async () => {
+test("each entry matches its plugin's own definition (name, priority, kind, schema, warnings, credentials)", async () => {
   const { builtinLoaders } = await import('./registry.ts');
   for (const [meta, load] of builtinLoaders) {
     const def = (await load()).default as PluginDefinition;
@@ -38,6 +38,7 @@ test("each entry matches its plugin's own definition (name, priority, kind, sche
     assert.equal(def.kind, meta.kind, meta.name);
     assert.equal(def.schema, meta.schema, `${meta.name}: the same schema object`);
     assert.equal(def.warn, meta.warn, `${meta.name}: the same warnings`);
+    assert.equal(def.credentials, meta.credentials, `${meta.name}: the same credential spec`);
   }
 });
 

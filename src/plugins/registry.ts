@@ -2,10 +2,11 @@ import type { PluginDefinition } from '../sdk/plugin.ts';
 import { schema as forwardAuth } from './forward-auth/schema.ts';
 import { schema as oauth2Introspection } from './oauth2-introspection/schema.ts';
 import { schema as jwt } from './jwt/schema.ts';
+import { credentials as jwtCredentials } from './jwt/credentials.ts';
 import { jwtWarnings } from './jwt/warnings.ts';
-import { schema as keyAuth } from './key-auth/schema.ts';
+import { schema as keyAuth, credentials as keyAuthCredentials } from './key-auth/schema.ts';
 import { keyAuthWarnings } from './key-auth/warnings.ts';
-import { schema as basicAuth } from './basic-auth/schema.ts';
+import { schema as basicAuth, credentials as basicAuthCredentials } from './basic-auth/schema.ts';
 import { schema as acl } from './acl/schema.ts';
 import { schema as requestSizeLimiting } from './request-size-limiting/schema.ts';
 import { schema as rateLimiting } from './rate-limiting/schema.ts';
@@ -16,7 +17,7 @@ type Loader = () => Promise<{ default: unknown }>;
 
 /**
  * A built-in plugin whose code is imported by its first create(). What validation, `validate` and `explain`
- * need (name, priority, kind, schema, warnings) is here; the rest, with its dependencies, loads only when a
+ * need (name, priority, kind, schema, warnings, credential specs) is here; the rest, with its dependencies, loads only when a
  * config uses the plugin: a gateway without auth or rate limiting keeps ≈ 4.5 MB less resident.
  * registry.test.ts checks that every entry matches its plugin's own definition.
  */
@@ -35,9 +36,9 @@ function lazy(meta: Meta, load: Loader): PluginDefinition {
 export const builtinLoaders: ReadonlyArray<readonly [Meta, Loader]> = [
   [{ name: 'forward-auth', priority: 1800, kind: 'auth', schema: forwardAuth }, () => import('./forward-auth/index.ts')],
   [{ name: 'oauth2-introspection', priority: 1700, kind: 'auth', schema: oauth2Introspection }, () => import('./oauth2-introspection/index.ts')],
-  [{ name: 'jwt', priority: 1450, kind: 'auth', schema: jwt, warn: jwtWarnings as Meta['warn'] }, () => import('./jwt/index.ts')],
-  [{ name: 'key-auth', priority: 1250, kind: 'auth', schema: keyAuth, warn: keyAuthWarnings as Meta['warn'] }, () => import('./key-auth/index.ts')],
-  [{ name: 'basic-auth', priority: 1100, kind: 'auth', schema: basicAuth }, () => import('./basic-auth/index.ts')],
+  [{ name: 'jwt', priority: 1450, kind: 'auth', schema: jwt, warn: jwtWarnings as Meta['warn'], credentials: jwtCredentials as Meta['credentials'] }, () => import('./jwt/index.ts')],
+  [{ name: 'key-auth', priority: 1250, kind: 'auth', schema: keyAuth, warn: keyAuthWarnings as Meta['warn'], credentials: keyAuthCredentials as Meta['credentials'] }, () => import('./key-auth/index.ts')],
+  [{ name: 'basic-auth', priority: 1100, kind: 'auth', schema: basicAuth, credentials: basicAuthCredentials as Meta['credentials'] }, () => import('./basic-auth/index.ts')],
   [{ name: 'acl', priority: 950, schema: acl }, () => import('./acl/index.ts')],
   [{ name: 'request-size-limiting', priority: 951, schema: requestSizeLimiting }, () => import('./request-size-limiting/index.ts')],
   [{ name: 'rate-limiting', priority: 910, schema: rateLimiting }, () => import('./rate-limiting/index.ts')],

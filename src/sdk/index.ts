@@ -7,6 +7,7 @@ export type {
   PluginEnv,
   PluginLogger,
   ConsumerDecl,
+  CredentialSpec,
   HookResult,
   RequestHook,
 } from './plugin.ts';

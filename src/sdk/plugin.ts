@@ -73,6 +73,22 @@ export interface PluginDefinition<S extends TSchema = TSchema> {
   create(config: Static<S>, env: PluginEnv): PluginInstance | Promise<PluginInstance>;
   /** Non-fatal advice about a valid config (e.g. an insecure choice); the loader reports each as a warning. */
   warn?(config: Static<S>): string[];
+  /**
+   * Auth plugins that read consumer credentials (`consumers[].credentials.<name>: [...]`): the shape of one.
+   * The loader checks every credential against it where it stands in the file (a credential type no plugin
+   * declares is an error), so mistakes get a line and column even when no route uses the plugin yet.
+   */
+  readonly credentials?: CredentialSpec;
+}
+
+/** How the loader (and the plugin, at create) checks one consumer credential of a plugin. */
+export interface CredentialSpec<S extends TSchema = TSchema> {
+  readonly schema: S;
+  /**
+   * Checks beyond the schema, on a credential that matches it (one of two fields set, a hash that parses):
+   * the offending field ('' for the credential as a whole) and why.
+   */
+  check?(credential: Static<S>): { readonly field: string; readonly message: string } | undefined;
 }
 
 /** Declare a plugin; the identity function exists to infer the config type from the schema. */

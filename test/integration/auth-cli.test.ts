@@ -42,3 +42,42 @@ test('portico validate warns about a jwt config that checks neither issuer nor a
     await t.cleanup();
   }
 });
+
+test('portico validate checks every consumer credential where it stands, used by a route or not', async () => {
+  const t = await tempDir();
+  try {
+    const file = await t.write(
+      'creds.yaml',
+      [
+        'consumers:',
+        '  - username: alice',
+        '    id: a1',
+        '    credentials:',
+        '      keyauth: [{ key: k1 }]',
+        '      key-auth: [{ key_sha256: "9f86d0" }, { key: k2, key_sha256: "' + sha256Hex('x') + '" }]',
+        '      basic-auth: [{ username: alice, password_hash: "plain-text" }]',
+        '      jwt:',
+        '        - { algorithm: RS256, public_key: "not a pem", issuer: "https://a.example" }',
+        '        - { algorithm: HS256, secret: "0123456789abcdef0123456789abcdef" }',
+        '        - { algorithm: HS256, secret: "short", issuer: i }',
+        '',
+      ].join('\n'),
+    );
+    const r = await runCli(['validate', '--config', file]);
+    assert.equal(r.code, 1, r.stderr);
+    const lines = r.stderr.split('\n').filter((l) => l.includes('consumers[0]'));
+    const expect: RegExp[] = [
+      /credentials\.keyauth: unknown credential type "keyauth" \(no such plugin\) \(\S*creds\.yaml:5:7\)/,
+      /credentials\.key-auth\[0\]\.key_sha256: must match pattern .* \(\S*creds\.yaml:6:32\)/,
+      /credentials\.key-auth\[1\]: set exactly one of key or key_sha256 \(\S*creds\.yaml:6:/,
+      /credentials\.basic-auth\[0\]\.password_hash: must look like scrypt\$.*portico hash-secret.* \(\S*creds\.yaml:7:/,
+      /credentials\.jwt\[0\]\.public_key: not a PEM public key .*\(\S*creds\.yaml:9:/,
+      /credentials\.jwt\[1\]: set issuer \(matched to iss\) or key_id \(matched to kid\) \(\S*creds\.yaml:10:/,
+      /credentials\.jwt\[2\]\.algorithm: HS256 needs a secret of at least 32 bytes \(\S*creds\.yaml:11:/,
+    ];
+    for (const re of expect) assert.ok(lines.some((l) => re.test(l)), `${re} in:\n${lines.join('\n')}`);
+    assert.equal(lines.length, expect.length, lines.join('\n'));
+  } finally {
+    await t.cleanup();
+  }
+});

@@ -1,6 +1,6 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import type { ConsumerDecl, PluginEnv } from '../../sdk/index.ts';
+import type { ConsumerDecl, CredentialSpec, PluginEnv } from '../../sdk/index.ts';
 
 /** One consumer credential for a plugin, checked against the plugin's credential schema. */
 export interface CredentialOf<T> {
@@ -13,11 +13,12 @@ export interface CredentialOf<T> {
 }
 
 /**
- * The consumers' credentials for `plugin`, each checked against `schema` (the file schema only knows they are
- * objects; each auth plugin owns the shape of its own). A bad credential fails create(), so the config is
- * refused with the consumer and field named.
+ * The consumers' credentials for `plugin`, each checked against its spec. The loader has already checked
+ * them (config/credentials.ts, with file positions); this repeats it for configs built in code, so a bad
+ * credential fails create() with the consumer and field named rather than misbehave.
  */
-export function readCredentials<S extends TSchema>(env: PluginEnv, plugin: string, schema: S): CredentialOf<Static<S>>[] {
+export function readCredentials<S extends TSchema>(env: PluginEnv, plugin: string, spec: CredentialSpec<S>): CredentialOf<Static<S>>[] {
+  const schema = spec.schema;
   const out: CredentialOf<Static<S>>[] = [];
   for (const consumer of env.consumers) {
     const list = consumer.credentials[plugin];
@@ -29,6 +30,8 @@ export function readCredentials<S extends TSchema>(env: PluginEnv, plugin: strin
         const field = first.path === '' ? '' : first.path.slice(1).replaceAll('/', '.');
         throw new Error(`${where}${field ? `.${field}` : ''}: ${describe(first.schema, first.message)}`);
       }
+      const bad = spec.check?.(credential as Static<S>);
+      if (bad !== undefined) throw new Error(`${where}${bad.field ? `.${bad.field}` : ''}: ${bad.message}`);
       out.push({ consumer, credential: credential as Static<S>, index, where });
     });
   }

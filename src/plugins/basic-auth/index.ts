@@ -6,7 +6,7 @@ import { consumerIndex, resolveAnonymous, asAnonymous } from '../auth-common/ide
 import { afterScheme, countRawHeader, headerValue, unauthorized } from '../auth-common/request.ts';
 import { sha256Key } from '../auth-common/secrets.ts';
 import { decodeBasic, Logins, type Login } from './logins.ts';
-import { schema } from './schema.ts';
+import { credentials, schema } from './schema.ts';
 
 /**
  * HTTP Basic auth against scrypt hashes. scrypt is slow on purpose (and runs on libuv's thread pool, off
@@ -17,6 +17,7 @@ export default definePlugin({
   priority: 1100,
   kind: 'auth',
   schema,
+  credentials,
   create(config, env) {
     const logins = new Logins(env);
     const anonymous = resolveAnonymous(consumerIndex(env), config.anonymous);

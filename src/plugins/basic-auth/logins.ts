@@ -3,7 +3,7 @@ import type { Consumer, PluginEnv } from '../../sdk/index.ts';
 import { readCredentials } from '../auth-common/credentials.ts';
 import { consumerIndex } from '../auth-common/identity.ts';
 import { parseScrypt, verifyScrypt, SCRYPT_DEFAULT, type ScryptHash } from '../auth-common/secrets.ts';
-import { credentialSchema } from './schema.ts';
+import { credentials } from './schema.ts';
 
 export interface Login {
   readonly consumer: Consumer;
@@ -20,7 +20,7 @@ export class Logins {
 
   constructor(env: PluginEnv) {
     const consumers = consumerIndex(env);
-    for (const c of readCredentials(env, 'basic-auth', credentialSchema)) {
+    for (const c of readCredentials(env, 'basic-auth', credentials)) {
       const { username, password_hash } = c.credential;
       const hash = parseScrypt(password_hash);
       if (typeof hash === 'string') throw new Error(`${c.where}.password_hash: ${hash}`);

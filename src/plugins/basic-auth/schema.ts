@@ -1,4 +1,5 @@
-import { Type, Duration } from '../../sdk/index.ts';
+import { Type, Duration, type CredentialSpec } from '../../sdk/index.ts';
+import { parseScrypt } from '../auth-common/secrets.ts';
 
 export const schema = Type.Object(
   {
@@ -29,3 +30,12 @@ export const credentialSchema = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** Checked by the loader for every `basic-auth` credential in the file. */
+export const credentials: CredentialSpec<typeof credentialSchema> = {
+  schema: credentialSchema,
+  check(c) {
+    const hash = parseScrypt(c.password_hash);
+    return typeof hash === 'string' ? { field: 'password_hash', message: hash } : undefined;
+  },
+};

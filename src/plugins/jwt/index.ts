@@ -12,6 +12,7 @@ import { findToken, hideToken, type TokenSources } from './extract.ts';
 import { acquireJwks } from './jwks.ts';
 import { KeyRing } from './keyring.ts';
 import type { KeyEntry } from './keys.ts';
+import { credentials } from './credentials.ts';
 import { schema } from './schema.ts';
 import { checkClaims, parseJwt, type ClaimRules, type ParsedJwt } from './token.ts';
 import { jwtWarnings } from './warnings.ts';
@@ -39,6 +40,7 @@ export default definePlugin({
   priority: 1450,
   kind: 'auth',
   schema,
+  credentials,
   create(config, env) {
     const allowed = new Set<Alg>(config.algorithms);
     const jwksHandle = config.jwks_uri

@@ -4,7 +4,7 @@ import { consumerIndex } from '../auth-common/identity.ts';
 import type { Alg } from './algorithms.ts';
 import type { JwksSet } from './jwks.ts';
 import { pemKey, pin, secretKey, type KeyEntry } from './keys.ts';
-import { credentialSchema } from './schema.ts';
+import { credentials } from './credentials.ts';
 
 /** Static keys of one plugin config. */
 export interface StaticKeys {
@@ -58,10 +58,8 @@ export class KeyRing {
     if (public_key !== undefined) fromStatic(() => pemKey(public_key), 'public_key');
 
     const consumers = consumerIndex(env);
-    for (const c of readCredentials(env, 'jwt', credentialSchema)) {
+    for (const c of readCredentials(env, 'jwt', credentials)) {
       const { issuer, key_id, algorithm, public_key, secret } = c.credential;
-      if ((public_key === undefined) === (secret === undefined)) throw new Error(`${c.where}: set exactly one of public_key or secret`);
-      if (issuer === undefined && key_id === undefined) throw new Error(`${c.where}: set issuer (matched to iss) or key_id (matched to kid)`);
       let key;
       try {
         key = secret !== undefined ? secretKey(secret) : pemKey(public_key!);

@@ -3,7 +3,7 @@ import type { Ctx } from '../../sdk/index.ts';
 import { consumerIndex, resolveAnonymous, headerNames, asAnonymous } from '../auth-common/identity.ts';
 import { unauthorized, withoutQueryParams } from '../auth-common/request.ts';
 import { KeyIndex } from './keys.ts';
-import { schema } from './schema.ts';
+import { credentials, schema } from './schema.ts';
 import { keyAuthWarnings } from './warnings.ts';
 
 /** Longest key we hash: anything longer is junk, refused without work. */
@@ -18,6 +18,7 @@ export default definePlugin({
   priority: 1250,
   kind: 'auth',
   schema,
+  credentials,
   create(config, env) {
     const keys = new KeyIndex(env);
     const anonymous = resolveAnonymous(consumerIndex(env), config.anonymous);

@@ -1,4 +1,4 @@
-import { Type } from '../../sdk/index.ts';
+import { Type, type CredentialSpec } from '../../sdk/index.ts';
 
 export const schema = Type.Object(
   {
@@ -32,3 +32,9 @@ export const credentialSchema = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** Checked by the loader for every `key-auth` credential in the file. */
+export const credentials: CredentialSpec<typeof credentialSchema> = {
+  schema: credentialSchema,
+  check: (c) => ((c.key === undefined) === (c.key_sha256 === undefined) ? { field: '', message: 'set exactly one of key or key_sha256' } : undefined),
+};

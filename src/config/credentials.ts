@@ -1,0 +1,40 @@
+import type { ConfigIssue } from './issues.ts';
+import type { PluginLookup } from './plugins.ts';
+import type { SourceMap } from './source.ts';
+import { isRecord } from './data.ts';
+import { validatePluginConfig } from './validate.ts';
+
+/**
+ * Every consumer credential against the plugin that owns its type (`consumers[i].credentials.<plugin>[j]`):
+ * an unknown type, a wrong shape or a bad value is an issue at its place in the file. The file schema only
+ * knows credentials are lists of objects; their shapes belong to the auth plugins.
+ */
+export function checkCredentials(config: unknown, lookup: PluginLookup, map: SourceMap): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const consumers = isRecord(config) ? config.consumers : undefined;
+  if (!Array.isArray(consumers)) return issues;
+  consumers.forEach((consumer: unknown, i) => {
+    const creds = isRecord(consumer) ? consumer.credentials : undefined;
+    if (!isRecord(creds)) return;
+    for (const [type, list] of Object.entries(creds)) {
+      const path = ['consumers', i, 'credentials', type];
+      const spec = lookup(type)?.credentials;
+      if (spec === undefined) {
+        const known = lookup(type) === undefined ? 'no such plugin' : `plugin "${type}" takes no consumer credentials`;
+        issues.push(map.issue(path, `unknown credential type "${type}" (${known})`, 'key'));
+        continue;
+      }
+      if (!Array.isArray(list)) continue; // the file schema already said so
+      list.forEach((item: unknown, j) => {
+        const r = validatePluginConfig(spec.schema, item, [...path, j], map);
+        issues.push(...r.issues);
+        if (!r.ok || !isRecord(item) || spec.check === undefined) return;
+        const bad = spec.check(item as never);
+        if (bad !== undefined) {
+          issues.push(map.issue(bad.field === '' ? [...path, j] : [...path, j, bad.field], bad.message));
+        }
+      });
+    }
+  });
+  return issues;
+}
