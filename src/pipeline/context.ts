@@ -3,6 +3,7 @@ import type { Consumer, Ctx, HeaderMap, Reply, RouteInfo } from '../sdk/context.
 import type { Slot } from '../sdk/slots.ts';
 import { slotCount } from '../sdk/slots.ts';
 import { errorBody } from '../core/errors.ts';
+import { parseCookies } from '../core/cookies.ts';
 
 const EMPTY_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
 
@@ -104,23 +105,4 @@ export class RequestContext implements Ctx {
   set<T>(slot: Slot<T>, value: T): void {
     (this.slots ??= new Array<unknown>(slotCount()))[slot.id] = value;
   }
-}
-
-function parseCookies(header: string | undefined): Record<string, string> {
-  const out: Record<string, string> = Object.create(null) as Record<string, string>;
-  if (!header) return out;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq <= 0) continue;
-    const name = part.slice(0, eq).trim();
-    if (!name || name in out) continue;
-    let value = part.slice(eq + 1).trim();
-    if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = value.slice(1, -1);
-    try {
-      out[name] = decodeURIComponent(value);
-    } catch {
-      out[name] = value;
-    }
-  }
-  return out;
 }

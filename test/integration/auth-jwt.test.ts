@@ -217,6 +217,11 @@ test('forged identity headers are stripped on auth routes, kept on routes withou
   assert.equal(r.body.headers['x-consumer-username'], 'user-1');
   const open = await call('/open', forged);
   assert.equal(open.body.headers['x-user-id'], 'admin');
+  // Underscore spellings read as the same header to CGI/WSGI/PHP-style servers.
+  const under = await call('/hs', { x_user_id: 'admin', 'X_Scopes': 'admin', x_consumer_username: 'root', 'x_trace': 'kept', ...bearer(t) });
+  assert.equal(under.status, 200);
+  for (const h of ['x_user_id', 'x_scopes', 'x_consumer_username']) assert.equal(under.body.headers[h], undefined, h);
+  assert.equal(under.body.headers.x_trace, 'kept');
 });
 
 test('two different tokens in one request → 401', async () => {
@@ -226,8 +231,15 @@ test('two different tokens in one request → 401', async () => {
   // The same token twice is fine.
   assert.equal((await call('/cookie', { ...bearer(a), cookie: `session=${a}` })).status, 200);
   // Duplicate Authorization headers (node keeps only the first; we look at the raw ones).
-  const raw = await rawRequest(gw.port, `GET /hs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${a}\r\nAuthorization: Bearer ${b}\r\nConnection: close\r\n\r\n`);
-  assert.equal(statusOf(raw), 401);
+  const twice = (x: string, y: string) =>
+    rawRequest(gw.port, `GET /hs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${x}\r\nAuthorization: Bearer ${y}\r\nConnection: close\r\n\r\n`);
+  assert.equal(statusOf(await twice(a, b)), 401);
+  assert.equal(statusOf(await twice(a, a)), 200, 'the same token on two lines is one token');
+  // A cookie sent twice counts twice (an upstream may read the other one), in one Cookie line or two.
+  assert.equal((await call('/cookie', { cookie: `session=${a}; session=${b}` })).status, 401);
+  assert.equal((await call('/cookie', { cookie: `session=${a}; theme=x; session=junk` })).status, 401);
+  assert.equal((await call('/cookie', { cookie: [`session=${a}`, `session=${b}`] })).status, 401);
+  assert.equal((await call('/cookie', { cookie: `session=${a}; session=${a}` })).status, 200);
 });
 
 test('token from a cookie or the query only where configured; hidden from the upstream', async () => {

@@ -4,6 +4,7 @@ import { Client, request } from 'undici';
 import { startGateway, type TestGateway } from '../helpers/gateway.ts';
 import { startUpstream, type FakeUpstream } from '../helpers/upstream.ts';
 import { sign, nowS } from '../helpers/tokens.ts';
+import { rawRequest, statusOf } from '../helpers/raw.ts';
 import { hashScrypt, sha256Hex } from '../../src/plugins/auth-common/secrets.ts';
 
 const SECRET = 'another-hmac-secret-of-at-least-32-bytes!';
@@ -93,6 +94,15 @@ test('key-auth: one keep-alive connection, keys that change between requests are
   } finally {
     await client.close();
   }
+});
+
+test('key-auth: the same key repeated is one key; two different ones in one header name are refused', async () => {
+  const twice = (a: string, b: string) =>
+    rawRequest(gw.port, `GET /key HTTP/1.1\r\nHost: x\r\napikey: ${a}\r\napikey: ${b}\r\nConnection: close\r\n\r\n`);
+  assert.equal(statusOf(await twice('alice-key', 'alice-key')), 200);
+  const two = await twice('alice-key', 'bob-key');
+  assert.equal(statusOf(two), 401);
+  assert.match(two, /send one API key/);
 });
 
 test('key-auth: unknown, missing and conflicting keys → 401 with a Key challenge', async () => {

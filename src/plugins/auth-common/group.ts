@@ -51,11 +51,16 @@ function isPromise<T>(v: unknown): v is Promise<T> {
  * Stays synchronous while the members are.
  */
 export function authGroup(members: readonly AuthMember[], strip: readonly string[]): RequestHook {
+  const stripSet = new Set(strip);
   return (ctx) => {
     const h = ctx.upstreamHeaders;
     for (let i = 0; i < strip.length; i++) {
       const name = strip[i]!;
       if (h[name] !== undefined) delete h[name];
+    }
+    // `X_User_ID` is X-User-ID to servers that map "_" to "-" (CGI, WSGI, PHP, Rack): removed as well.
+    for (const name in h) {
+      if (name.includes('_') && stripSet.has(name.replaceAll('_', '-'))) delete h[name];
     }
     return step(ctx, members, 0, null);
   };

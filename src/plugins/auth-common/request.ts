@@ -3,18 +3,28 @@ import { authFailure } from '../../sdk/index.ts';
 import { ErrorCode } from '../../core/errors.ts';
 
 /**
- * How many header lines named `lower` the client sent. Node keeps only the first `Authorization` and joins
- * others with ", ", so duplicates are only visible in rawHeaders; two credentials in one request are refused.
+ * The value of header `lower` as the client sent it, when every line of it agrees: undefined when there is
+ * none, null when two lines differ. Node keeps only the first `Authorization` and joins other repeated
+ * headers with ", ", so repeats are only visible in rawHeaders: two different credentials in one request are
+ * refused, the same one repeated is still one credential.
  */
-export function countRawHeader(ctx: Ctx, lower: string): number {
+export function agreedRawHeader(ctx: Ctx, lower: string): string | null | undefined {
   const raw = ctx.raw.rawHeaders;
   const len = lower.length;
-  let n = 0;
+  let first: string | undefined;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
-    if (name.length === len && name.toLowerCase() === lower) n++;
+    if (name.length !== len || name.toLowerCase() !== lower) continue;
+    const value = raw[i + 1]!.trim();
+    if (first === undefined) first = value;
+    else if (value !== first) return null;
   }
-  return n;
+  return first;
+}
+
+/** Whether header `lower` came on several lines with different values (see agreedRawHeader). */
+export function conflictingRawHeader(ctx: Ctx, lower: string): boolean {
+  return agreedRawHeader(ctx, lower) === null;
 }
 
 /** The first value of a header as node parsed it (arrays only for set-cookie and the like). */

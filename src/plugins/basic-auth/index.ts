@@ -3,7 +3,7 @@ import type { Ctx, HookResult } from '../../sdk/index.ts';
 import { parseDuration } from '../../core/duration.ts';
 import { TtlCache } from '../auth-common/cache.ts';
 import { consumerIndex, resolveAnonymous, asAnonymous } from '../auth-common/identity.ts';
-import { afterScheme, countRawHeader, headerValue, unauthorized } from '../auth-common/request.ts';
+import { afterScheme, conflictingRawHeader, headerValue, unauthorized } from '../auth-common/request.ts';
 import { sha256Key } from '../auth-common/secrets.ts';
 import { decodeBasic, Logins, type Login } from './logins.ts';
 import { credentials, schema } from './schema.ts';
@@ -47,7 +47,7 @@ export default definePlugin({
           }
           return unauthorized(ctx, 'missing', 'basic-auth: no credentials', 'authentication required', challenge);
         }
-        if (countRawHeader(ctx, 'authorization') > 1) return refuse(ctx, 'more than one Authorization header');
+        if (conflictingRawHeader(ctx, 'authorization')) return refuse(ctx, 'two different Authorization headers');
         const basic = decodeBasic(b64);
         if (basic === null) return refuse(ctx, 'malformed Basic credentials');
         const key = ttl > 0 ? sha256Key(basic.pair) : '';

@@ -1,5 +1,6 @@
 import type { Ctx } from '../../sdk/index.ts';
-import { afterScheme, countRawHeader, withoutCookies, withoutQueryParams } from '../auth-common/request.ts';
+import { cookieValues } from '../../core/cookies.ts';
+import { afterScheme, conflictingRawHeader, withoutCookies, withoutQueryParams } from '../auth-common/request.ts';
 
 /** Where a jwt instance looks for tokens (decided at create()). */
 export interface TokenSources {
@@ -27,17 +28,21 @@ export function findToken(ctx: Ctx, s: TokenSources): string | null {
     if (name === 'authorization') {
       t = afterScheme(v, 'bearer');
       if (t === undefined) continue;
-      if (countRawHeader(ctx, 'authorization') > 1) return CONFLICT;
+      if (conflictingRawHeader(ctx, 'authorization')) return CONFLICT;
     } else t = afterScheme(v, 'bearer') ?? v.trim();
     if (t === '') continue;
     if (token !== '' && token !== t) return CONFLICT;
     token = t;
   }
-  for (let i = 0; i < s.cookies.length; i++) {
-    const t = ctx.cookies[s.cookies[i]!];
-    if (t === undefined || t === '') continue;
-    if (token !== '' && token !== t) return CONFLICT;
-    token = t;
+  if (s.cookies.length > 0 && ctx.headers.cookie !== undefined) {
+    for (let i = 0; i < s.cookies.length; i++) {
+      // Every occurrence: `session=A; session=B` is two tokens (an upstream may read the other one).
+      for (const t of cookieValues(ctx.headers.cookie, s.cookies[i]!)) {
+        if (t === '') continue;
+        if (token !== '' && token !== t) return CONFLICT;
+        token = t;
+      }
+    }
   }
   if (s.params.length > 0 && ctx.rawQuery !== '') {
     const q = ctx.query;

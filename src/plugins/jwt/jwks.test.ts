@@ -46,3 +46,36 @@ test('unknown kids refetch at most once per min refresh; failures keep the last 
     await server.close();
   }
 });
+
+test('a cache TTL shorter than the min refresh still holds: the set is refreshed once per TTL', async () => {
+  const server = await startJwks([jwk('a')]);
+  const clock = new ManualClock();
+  try {
+    const set = new JwksSet({ uri: server.url, minRefreshMs: 10_000, cacheTtlMs: 2_000, timeoutMs: 2_000, algorithms: new Set(ALGORITHMS) }, clock, quiet);
+    set.start();
+    await set.waitFirst();
+    server.setKeys([jwk('b')]);
+    clock.advance(1_999);
+    set.tick();
+    assert.equal(server.hits(), 1, 'younger than the TTL');
+    clock.advance(1);
+    set.tick();
+    await set.refetchForUnknownKid(); // joins the background refresh
+    assert.equal(server.hits(), 2);
+    assert.equal(set.get('a'), undefined, 'the removed key is gone after one TTL');
+    assert.ok(set.get('b'));
+    // A failing endpoint is asked again after a TTL, not on every request.
+    server.setStatus(500);
+    clock.advance(2_000);
+    set.tick();
+    await set.refetchForUnknownKid();
+    assert.equal(server.hits(), 3);
+    set.tick();
+    clock.advance(1_000);
+    set.tick();
+    assert.equal(server.hits(), 3);
+    assert.ok(set.get('b'), 'the last good set stays');
+  } finally {
+    await server.close();
+  }
+});

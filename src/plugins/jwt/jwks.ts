@@ -59,10 +59,15 @@ export class JwksSet {
     return this.loaded ? null : this.pending;
   }
 
-  /** Called per verification: refreshes in the background once the set is older than the cache TTL. */
+  /**
+   * Called per verification: refreshes in the background once the set is older than the cache TTL. After a
+   * failed attempt the next waits min(cache TTL, min refresh), so a down endpoint is not asked per request and
+   * a TTL shorter than the min refresh still holds.
+   */
   tick(): void {
-    if (this.pending === null && this.clock.monotonic() - this.fetchedAt >= this.opts.cacheTtlMs) {
-      if (this.clock.monotonic() - this.attemptedAt >= this.opts.minRefreshMs) void this.refresh();
+    const now = this.clock.monotonic();
+    if (this.pending === null && now - this.fetchedAt >= this.opts.cacheTtlMs) {
+      if (now - this.attemptedAt >= Math.min(this.opts.minRefreshMs, this.opts.cacheTtlMs)) void this.refresh();
     }
   }
 

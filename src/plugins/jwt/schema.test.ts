@@ -24,7 +24,13 @@ test('jwt warnings: no issuer nor audiences; http JWKS; tokens in the query forw
   assert.deepEqual(pluginWarnings('jwt', '{ jwks_uri: "https://x", issuer: i }'), []);
   assert.match(pluginWarnings('jwt', '{ jwks_uri: "https://x" }')[0]!, /neither issuer nor audiences/);
   assert.match(pluginWarnings('jwt', '{ jwks_uri: "http://idp.example/jwks", audiences: [a] }')[0]!, /plain http/);
-  assert.deepEqual(pluginWarnings('jwt', '{ jwks_uri: "http://127.0.0.1:9/jwks", audiences: [a] }'), []);
+  for (const local of ['http://127.0.0.1:9/jwks', 'http://localhost/jwks', 'http://[::1]:9/jwks']) {
+    assert.deepEqual(pluginWarnings('jwt', `{ jwks_uri: "${local}", audiences: [a] }`), [], local);
+  }
+  // Hosts that only look local: the URL parser's host is what gets connected to.
+  for (const remote of ['http://127.0.0.1.evil.example/jwks', 'http://127.evil.example/j', 'http://localhost.evil.example/j', 'http://localhost@evil.example/j']) {
+    assert.match(pluginWarnings('jwt', `{ jwks_uri: "${remote}", audiences: [a] }`)[0] ?? '', /plain http/, remote);
+  }
   assert.match(pluginWarnings('jwt', '{ jwks_uri: "https://x", audiences: [a], uri_param_names: [t] }')[0]!, /query string/);
 });
 

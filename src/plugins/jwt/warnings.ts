@@ -7,11 +7,24 @@ export function jwtWarnings(config: Static<typeof schema>): string[] {
   if (config.issuer === undefined && config.audiences === undefined) {
     out.push('checks neither issuer nor audiences: any token signed by these keys is accepted, whoever it was minted for');
   }
-  if (config.jwks_uri !== undefined && /^http:\/\/(?!(127\.|localhost[:/]|\[::1\]))/.test(config.jwks_uri)) {
+  if (config.jwks_uri !== undefined && plainHttpToAnotherHost(config.jwks_uri)) {
     out.push('jwks_uri uses plain http: keys fetched over it can be tampered with');
   }
   if (config.uri_param_names.length > 0 && !config.hide_credentials) {
     out.push('uri_param_names without hide_credentials forwards tokens upstream in the query string');
   }
   return out;
+}
+
+/** An http: URL whose host is not this machine (loopback by name or address, as the URL parser reads it). */
+function plainHttpToAnotherHost(uri: string): boolean {
+  let u: URL;
+  try {
+    u = new URL(uri);
+  } catch {
+    return false; // the schema already refuses it
+  }
+  if (u.protocol !== 'http:') return false;
+  const host = u.hostname;
+  return !(host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host));
 }

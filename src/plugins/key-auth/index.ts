@@ -1,7 +1,7 @@
 import { definePlugin, AUTHENTICATED_BY, CREDENTIAL } from '../../sdk/index.ts';
 import type { Ctx } from '../../sdk/index.ts';
 import { consumerIndex, resolveAnonymous, headerNames, asAnonymous } from '../auth-common/identity.ts';
-import { unauthorized, withoutQueryParams } from '../auth-common/request.ts';
+import { agreedRawHeader, unauthorized, withoutQueryParams } from '../auth-common/request.ts';
 import { KeyIndex } from './keys.ts';
 import { credentials, schema } from './schema.ts';
 import { keyAuthWarnings } from './warnings.ts';
@@ -39,7 +39,10 @@ export default definePlugin({
         for (let i = 0; i < names.length; i++) {
           const v = ctx.headers[names[i]!];
           if (v === undefined) continue;
-          const s = Array.isArray(v) ? v.join(', ') : v;
+          // Node joins a repeated header with ", ": the same key twice is one key, two different keys are refused.
+          const s = typeof v === 'string' && !v.includes(',') ? v : agreedRawHeader(ctx, names[i]!);
+          if (s === null) return null;
+          if (s === undefined) continue;
           if (key !== '' && key !== s) return null;
           key = s;
         }

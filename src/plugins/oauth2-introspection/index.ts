@@ -4,7 +4,7 @@ import { parseDuration } from '../../core/duration.ts';
 import { TtlCache } from '../auth-common/cache.ts';
 import { applyHeaders, ClaimHeaders, scopesOf, type HeaderPairs } from '../auth-common/claims.ts';
 import { adHocConsumer, consumerIndex, resolveAnonymous } from '../auth-common/identity.ts';
-import { afterScheme, authUnavailable, bearerChallenge, countRawHeader, headerValue, unauthorized } from '../auth-common/request.ts';
+import { afterScheme, authUnavailable, bearerChallenge, conflictingRawHeader, headerValue, unauthorized } from '../auth-common/request.ts';
 import { tokenKeyOn } from '../auth-common/secrets.ts';
 import { Introspector, IntrospectionUnavailable } from './client.ts';
 import { schema } from './schema.ts';
@@ -118,7 +118,7 @@ export default definePlugin({
         const header = headerValue(ctx, 'authorization');
         const token = header === undefined ? undefined : afterScheme(header, 'bearer');
         if (token === undefined || token === '') return missing(ctx, 'oauth2-introspection: no token');
-        if (countRawHeader(ctx, 'authorization') > 1) return invalid(ctx, 'more than one Authorization header');
+        if (conflictingRawHeader(ctx, 'authorization')) return invalid(ctx, 'two different Authorization headers');
         if (token.length > MAX_TOKEN) return invalid(ctx, 'token too large');
         const key = tokenKeyOn(ctx.raw.socket ?? null, token);
         const hit = cache.get(key, clock.now());
