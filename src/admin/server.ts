@@ -28,9 +28,11 @@ export async function startAdmin(
 ): Promise<AdminServer> {
   const server = createServer((req, res) => {
     handle(req, res, token(), backend).catch((err: unknown) => {
+      if (res.headersSent) return void res.destroy();
+      // decodeURIComponent of a path segment or parameter (`%ZZ`): the client's mistake, not ours.
+      if (err instanceof URIError) return sendError(res, 400, ErrorCode.badRequest, 'malformed percent-encoding in the URL', newRequestId());
       logger.error({ err: err instanceof Error ? err.message : String(err) }, 'admin request failed');
-      if (!res.headersSent) send(res, 500, JSON.parse(errorBody(ErrorCode.internal, 'internal error', newRequestId())));
-      else res.destroy();
+      send(res, 500, JSON.parse(errorBody(ErrorCode.internal, 'internal error', newRequestId())));
     });
   });
   server.headersTimeout = 10_000;

@@ -147,3 +147,19 @@ test('unknown admin path → 404 JSON', async () => {
   assert.equal(r.status, 404);
   assert.equal(JSON.parse(r.text).error, 'not_found');
 });
+
+test('malformed percent-encoding in an admin path or parameter → 400 JSON, not 500', async () => {
+  for (const [method, path] of [
+    ['GET', '/services/%ZZ/targets'],
+    ['DELETE', '/services/users/targets/%E0%A4%A'],
+    ['DELETE', '/services/users/targets?url=%E0%A4%A'],
+    ['GET', '/consumers/%ZZ/usage'],
+  ] as const) {
+    const r = await admin(method, path);
+    assert.equal(r.status, 400, `${method} ${path}: ${r.text}`);
+    const body = JSON.parse(r.text) as Record<string, unknown>;
+    assert.equal(body.error, 'bad_request');
+    assert.equal(typeof body.request_id, 'string');
+  }
+  assert.equal((await admin('GET', '/health')).status, 200);
+});

@@ -15,9 +15,26 @@ test('the busiest target never wins a comparison', () => {
 
 test('load is per unit of weight; exclude honoured', () => {
   const ts = targets([4, 1]);
-  ts[0]!.inflight = 3; // (3+1)/4 = 1 < (0+1)/1
+  ts[0]!.inflight = 3; // 3/4 < 1/1
+  ts[1]!.inflight = 1;
   const b = new PowerOfTwo();
   b.update(ts);
   assert.equal(b.pick(0, null), ts[0]);
   assert.equal(b.pick(0, ts[0]!), ts[1]);
+});
+
+test('idle targets (ties) share sequential traffic by weight, two targets included', () => {
+  for (const weights of [[1, 1], [1, 3], [2, 1, 1]]) {
+    const ts = targets(weights);
+    const b = new PowerOfTwo();
+    b.update(ts);
+    const n = 8000;
+    const t = tally(() => b.pick(0, null), n);
+    assert.equal(t.size, weights.length, `${weights}: every target gets requests`);
+    if (weights.length === 2) {
+      const share = (t.get(ts[0]!.label) ?? 0) / n;
+      const want = weights[0]! / (weights[0]! + weights[1]!);
+      assert.ok(Math.abs(share - want) < 0.05, `${weights}: ${share} ≈ ${want}`);
+    }
+  }
 });

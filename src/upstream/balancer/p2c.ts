@@ -1,20 +1,21 @@
 import type { Target } from '../target.ts';
 import { randomInt, weighted, type Balancer } from './balancer.ts';
 
-/** Load of a target for least-connections and p2c: in-flight per unit of weight. */
-export function load(t: Target): number {
-  return (t.inflight + 1) / t.weight;
+/** Load of a target for p2c: requests in flight per unit of weight (0 when idle). */
+export function pressure(t: Target): number {
+  return t.inflight / t.weight;
 }
 
 /**
- * Power of two choices: two distinct random targets, the less loaded (in-flight / weight) wins. O(1), and
- * nearly as good as scanning all targets without herding on the least loaded one.
+ * Power of two choices: two distinct random targets, the less loaded (in-flight / weight) wins; a tie (idle
+ * targets) is drawn in proportion to their weights, so light traffic spreads by weight rather than piling on
+ * one target. O(1), and nearly as good as scanning all targets without herding on the least loaded one.
  */
 export class PowerOfTwo implements Balancer {
   private list: Target[] = [];
   private readonly cost: (t: Target) => number;
 
-  constructor(cost: (t: Target) => number = load) {
+  constructor(cost: (t: Target) => number = pressure) {
     this.cost = cost;
   }
 
@@ -36,6 +37,9 @@ export class PowerOfTwo implements Balancer {
   private better(a: Target, b: Target, exclude: Target | null): Target {
     if (a === exclude) return b;
     if (b === exclude) return a;
-    return this.cost(b) < this.cost(a) ? b : a;
+    const ca = this.cost(a);
+    const cb = this.cost(b);
+    if (ca !== cb) return cb < ca ? b : a;
+    return Math.random() * (a.weight + b.weight) < a.weight ? a : b;
   }
 }
