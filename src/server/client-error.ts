@@ -30,11 +30,28 @@ export function onClientError(err: Error & { code?: string }, socket: Duplex, on
     return;
   }
   const [status, code, message] = statusFor(err.code);
+  const reason = status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : status === 414 ? 'URI Too Long' : 'Bad Request';
+  endWithError(socket, status, reason, code, message);
+  onRefused?.(status);
+}
+
+/**
+ * node's `connect` event: a CONNECT request (a forward-proxy tunnel), which node hands over as a bare socket
+ * rather than to the request handler. A gateway opens no tunnels: 405 as JSON, then close.
+ */
+export function onConnectRequest(socket: Duplex, onRefused?: (status: number) => void): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  endWithError(socket, 405, 'Method Not Allowed', ErrorCode.methodNotAllowed, 'CONNECT is not supported: Portico is not a forward proxy');
+  onRefused?.(405);
+}
+
+function endWithError(socket: Duplex, status: number, reason: string, code: string, message: string): void {
   const id = newRequestId();
   const body = errorBody(code, message, id);
-  const reason = status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : status === 414 ? 'URI Too Long' : 'Bad Request';
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Request-ID: ${id}\r\nConnection: close\r\n\r\n${body}`,
   );
-  onRefused?.(status);
 }

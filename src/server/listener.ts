@@ -1,7 +1,8 @@
 import type { Server, IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from '../core/node-http.ts';
 import type { Socket } from 'node:net';
-import { onClientError } from './client-error.ts';
+import type { Duplex } from 'node:stream';
+import { onClientError, onConnectRequest } from './client-error.ts';
 
 /** Server-wide timeouts and limits; node's defaults (60s head, 300s request) are not safe for a gateway. */
 export interface ServerLimits {
@@ -74,6 +75,7 @@ export async function listen(
   };
   apply(limits);
   server.on('clientError', (err: Error & { code?: string }, socket) => onClientError(err, socket, onRefused));
+  server.on('connect', (_req, socket: Duplex) => onConnectRequest(socket, onRefused));
   const sockets = new Set<Socket>();
   server.on('connection', (s: Socket) => {
     sockets.add(s);

@@ -100,6 +100,11 @@ test('duplicate Host is refused', async () => {
   await refused('GET /v1/public HTTP/1.1\r\nHost: a\r\nHost: b\r\nConnection: close\r\n\r\n', 400);
 });
 
+test('CONNECT (a forward-proxy tunnel) → 405 JSON, never a tunnel', async () => {
+  const body = await refused(`CONNECT 127.0.0.1:${up.port} HTTP/1.1\r\nHost: 127.0.0.1:${up.port}\r\n\r\n`, 405);
+  assert.equal(body.error, 'method_not_allowed');
+});
+
 test('absolute-form target disagreeing with Host is refused; agreeing is fine', async () => {
   await refused('GET http://other.example/v1/public HTTP/1.1\r\nHost: gw\r\nConnection: close\r\n\r\n', 400);
   const raw = await rawRequest(gw.port, 'GET http://gw/v1/public/x HTTP/1.1\r\nHost: gw\r\nConnection: close\r\n\r\n');
