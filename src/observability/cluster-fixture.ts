@@ -8,6 +8,7 @@ import cluster from 'node:cluster';
 import { Counter, Registry } from 'prom-client';
 import { aggregateClusterMetrics, registerWorkerMetrics } from './cluster-metrics.ts';
 import { Metrics } from './metrics.ts';
+import { upstreamMetrics } from '../upstream/upstream-metrics.ts';
 
 const WORKERS = 2;
 
@@ -46,6 +47,11 @@ if (cluster.isPrimary) {
   for (let i = 0; i < n; i++) rm.observe(200, 0.02, 0.01);
   metrics.inFlight.inc();
   metrics.configInfo('abc123');
+  // State gauges: worker 2 sees target b unhealthy and its breaker open.
+  const um = upstreamMetrics(metrics);
+  um.health.set({ service: 'accounts', target: 'a' }, 1);
+  um.health.set({ service: 'accounts', target: 'b' }, n === 2 ? 0 : 1);
+  um.circuit.set({ service: 'accounts' }, n === 2 ? 1 : 0);
   // A feature registry included after registration (as a reload adding a rate-limit store would).
   const extra = new Registry();
   new Counter({ name: 'fixture_extra_total', help: 'x', registers: [extra] }).inc(n);

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { readFile } from 'node:fs/promises';
 
 const fixture = fileURLToPath(new URL('./cluster-fixture.ts', import.meta.url));
 
@@ -15,7 +16,7 @@ function alive(pid: number): boolean {
   }
 }
 
-test('the primary sums two cluster workers\' metrics; no process is left behind', async (t) => {
+test('the primary sums two cluster workers\' counts, keeps states and limits per worker; no process is left behind', async (t) => {
   // process.execPath: this test runs on Node 24, which the .ts fixture needs (type stripping).
   const child = spawn(process.execPath, [fixture], { stdio: ['ignore', 'pipe', 'pipe'] });
   const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
@@ -36,7 +37,14 @@ test('the primary sums two cluster workers\' metrics; no process is left behind'
   assert.ok(text.includes(`portico_requests_total{${users},status="200"} 3`), text);
   assert.ok(text.includes(`portico_request_duration_seconds_count{${users}} 3`));
   assert.ok(text.includes('portico_requests_in_flight 2'));
-  assert.ok(text.includes('portico_config_info{hash="abc123"} 2')); // workers serving this hash
+  assert.ok(text.includes('portico_config_info{hash="abc123"} 1'), 'an info metric stays 1');
+  assert.ok(text.includes('portico_upstream_health{service="accounts",target="a"} 1'), 'healthy in both workers');
+  assert.ok(text.includes('portico_upstream_health{service="accounts",target="b"} 0'), 'unhealthy in one worker');
+  assert.ok(text.includes('portico_circuit_state{service="accounts"} 1'), 'open in one worker');
+  if (process.platform === 'linux') {
+    const limit = /^Max open files\s+(\d+)/m.exec(await readFile('/proc/self/limits', 'utf8'))?.[1];
+    if (limit !== undefined) assert.ok(text.includes(`\nprocess_max_fds ${limit}\n`), 'a per-process limit is not summed');
+  }
   assert.ok(text.includes('# TYPE process_resident_memory_bytes gauge'));
   assert.ok(text.includes('\nfixture_extra_total 3\n'), 'a registry include()d after registration');
 

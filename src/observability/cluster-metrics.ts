@@ -10,11 +10,12 @@
  * - primary: `aggregateClusterMetrics()` per scrape. It only asks workers that are connected; with
  *   none it resolves to ''. The primary's own metrics are not included (it serves no traffic).
  *
- * How series combine: counters, histograms, `portico_requests_in_flight` are summed (the cluster
- * total); `portico_config_info{hash}` is summed too, which reads as "workers serving this hash" (2
- * workers on one hash → 1 series valued 2; mid-rollout → two series). prom-client's default metrics
- * carry their own rules (e.g. `nodejs_version_info` is taken from the first worker, event-loop lag
- * is averaged).
+ * How series combine: by each metric's `aggregator`. Counters, histograms and amounts such as
+ * `portico_requests_in_flight` are summed (the cluster total); state gauges say how they combine where
+ * they are made (`portico_upstream_health` min, `portico_circuit_state` max, `portico_config_info` max:
+ * one series valued 1 per hash served, two mid-rollout). prom-client's default metrics carry their own
+ * rules (e.g. `nodejs_version_info` from the first worker, event-loop lag averaged); Metrics makes
+ * `process_max_fds` a max.
  */
 import { AggregatorRegistry, prometheusContentType, type PrometheusContentType } from 'prom-client';
 import type { Metrics } from './metrics.ts';

@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type Aggregator } from 'prom-client';
 import { HistogramCells, ScrapeHistogram, type HistogramSeries } from './scrape-histogram.ts';
 
 /**
@@ -136,7 +136,12 @@ export class Metrics {
   constructor(opts: MetricsOptions = {}) {
     this.registry = new Registry();
     this.registries = [this.registry];
-    if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
+    if (opts.defaultMetrics !== false) {
+      collectDefaultMetrics({ register: this.registry });
+      // A per-process limit, the same in every worker: summing it would double it.
+      const maxFds = this.registry.getSingleMetric('process_max_fds');
+      if (maxFds !== undefined) (maxFds as unknown as { aggregator: Aggregator }).aggregator = 'max';
+    }
 
     // The request metrics live in RouteMetrics cells (see there); these read them at scrape time.
     const routes = (): Iterable<RouteMetrics> => this.#allRoutes();
@@ -176,8 +181,9 @@ export class Metrics {
     this.#reloads.inc({ result: 'failure' }, 0);
     this.#configInfo = this.gauge(
       'portico_config_info',
-      'Always 1, labelled with the hash of the config in use (summed across cluster workers).',
+      'Always 1, labelled with the hash of the config in use (under --workers: one series per hash served).',
       ['hash'],
+      'max',
     );
 
     const inFlight = new InFlightCount();
@@ -236,14 +242,18 @@ export class Metrics {
     return this.#make(name, 'counter', labelNames, create);
   }
 
-  /** A gauge on this registry; idempotent like `counter()`. */
+  /**
+   * A gauge on this registry; idempotent like `counter()`. `aggregator` says how `--workers` combines the
+   * workers' values (default sum, right for amounts; a state or a flag wants min, max or first).
+   */
   gauge<L extends string = never>(
     name: string,
     help: string,
     labelNames: readonly L[] = [],
+    aggregator: Aggregator = 'sum',
   ): Gauge<L> {
     const registers = [this.registry];
-    const create = (): Gauge<L> => new Gauge({ name, help, labelNames, registers });
+    const create = (): Gauge<L> => new Gauge({ name, help, labelNames, registers, aggregator });
     return this.#make(name, 'gauge', labelNames, create);
   }
 

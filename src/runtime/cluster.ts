@@ -83,24 +83,30 @@ export async function startCluster(opts: ClusterOptions): Promise<{ stop(): Prom
     });
 
   const reload = async (): Promise<ReloadResult> => {
+    let next: LoadedConfig;
     try {
-      loaded = await loadConfigFile(opts.configFile, { plugins: lookupPlugin });
+      next = await loadConfigFile(opts.configFile, { plugins: lookupPlugin });
     } catch (err) {
       const errors = err instanceof ConfigError ? err.issues.map(formatIssue) : [String((err as Error).message)];
       log.error({ errors }, 'config reload failed; keeping the current config');
       lastReloadError = errors;
       return { ok: false, errors };
     }
-    const results = (await Promise.all(
-      [...states.values()].map((s) => ask(s.worker, { portico: 'reload', id: nextId++ })),
-    )) as ReloadResult[];
+    const asked = [...states.values()];
+    const results = (await Promise.all(asked.map((s) => ask(s.worker, { portico: 'reload', id: nextId++ })))) as ReloadResult[];
+    // Each worker reports what it now runs; /status shows it per worker.
+    results.forEach((r, i) => {
+      if (r.ok) asked[i]!.hash = r.hash;
+    });
     const failed = results.find((r) => !r.ok);
     if (failed) {
+      // The workers refused it (a plugin's create() failed): the config they serve, and that /status and
+      // /config describe, is still the previous one.
       lastReloadError = failed.ok ? null : failed.errors;
       return failed;
     }
+    loaded = next;
     lastReloadError = null;
-    for (const s of states.values()) s.hash = loaded.hash;
     return { ok: true, hash: loaded.hash, changed: true, loadedAt: loaded.loadedAt.toISOString() };
   };
 

@@ -63,6 +63,31 @@ routes:
       assert.equal(r.statusCode, 200);
       await r.body.text();
     }
+    // A config the loader accepts but the workers refuse (two consumers share one API key: key-auth's
+    // create() fails): nothing changes, and /status, /config and the metrics still describe what runs.
+    await tmp.write(
+      'workers.yaml',
+      `${cfg('/c')}  - { name: k, paths: [/k], service: s, plugins: { key-auth: {} } }
+consumers:
+  - { username: a, id: c1, credentials: { key-auth: [{ key: same }] } }
+  - { username: b, id: c2, credentials: { key-auth: [{ key: same }] } }
+`,
+    );
+    const refused = await json(`${admin}/reload`, 'POST');
+    assert.equal(refused.ok, false);
+    assert.match(refused.errors.join(' '), /already used by consumer/);
+    const after = await json(`${admin}/status`);
+    assert.equal(after.config_hash, res.hash);
+    assert.equal(after.routes, 1);
+    assert.match(after.last_reload_error.join(' '), /already used/);
+    for (const w of after.workers) assert.equal(w.config_hash, res.hash);
+    assert.deepEqual((await json(`${admin}/config`)).routes.map((r: { name: string }) => r.name), ['r']);
+    const info = await (await request(`${admin}/metrics`)).body.text();
+    assert.ok(info.includes(`portico_config_info{hash="${res.hash}"} 1`), info.slice(0, 300));
+    const c = await request(`http://127.0.0.1:${port}/b/1`, { reset: true });
+    assert.equal(c.statusCode, 200);
+    await c.body.text();
+
     const e = await request(`${admin}/explain`, { method: 'POST', body: JSON.stringify({ method: 'GET', url: '/b/1' }) });
     assert.equal(((await e.body.json()) as { route: string }).route, 'r');
     gw.child.kill('SIGTERM');
