@@ -119,6 +119,12 @@ export class RedisStore {
   private failed(e: unknown): void {
     redisErrorCounter.inc();
     const opened = this.cooldown.failure();
+    if (opened && this.client.status === 'ready' && isTimeout(e)) {
+      // Connected, yet nothing comes back (a host gone without a reset, a stalled link): ioredis keeps the
+      // connection and would queue every later command on it. A fresh one tells whether Redis is there.
+      this.logger?.warn({ store: 'redis' }, 'redis stopped answering on its connection; reconnecting');
+      this.client.disconnect(true);
+    }
     const held = this.throttle.take();
     if (held < 0 || this.logger === null) return;
     this.logger.warn(
@@ -136,6 +142,13 @@ export class RedisStore {
     this.client.disconnect();
     return Promise.resolve();
   }
+}
+
+/** A command that got no answer in time (ours, or ioredis' commandTimeout backstop). */
+export class RedisTimeout extends Error {}
+
+function isTimeout(e: unknown): boolean {
+  return e instanceof RedisTimeout || (e instanceof Error && e.message === 'Command timed out');
 }
 
 const shared = new Map<string, RedisStore>();
@@ -180,7 +193,7 @@ export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
         setImmediate(() => {
           if (settled) return;
           settled = true;
-          reject(new Error(`redis did not answer within ${ms} ms`));
+          reject(new RedisTimeout(`redis did not answer within ${ms} ms`));
         });
       }, ms);
     });
