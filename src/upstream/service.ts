@@ -296,7 +296,8 @@ export class ServiceRuntime {
     for (const [url, weight] of this.adminAdded) want.set(url, { weight, source: 'admin' });
     for (const url of this.adminRemoved) want.delete(url);
     for (const [url, t] of this.byUrl) if (!want.has(url)) this.dropTarget(t);
-    const host = this.spec.discovery?.dns ?? null;
+    const dnsName = this.spec.discovery?.dns ?? null;
+    const host = dnsName === null ? null : serviceDomain(dnsName);
     const list: Target[] = [];
     for (const [url, w] of want) {
       let t = this.byUrl.get(url);
@@ -375,6 +376,15 @@ export class ServiceRuntime {
     } else this.sources.delete('file');
     return Promise.all(started).then(() => undefined);
   }
+}
+
+/**
+ * The name a discovered target is asked for: the DNS name, minus the `_service._proto.` labels of an SRV
+ * name (`_http._tcp.users.internal` → `users.internal`). As with a CNAME, HTTP keeps the name the client
+ * meant, not the record's target; and no server's virtual host is called `_http._tcp…`.
+ */
+export function serviceDomain(dnsName: string): string {
+  return dnsName.replace(/^(_[^.]+\.){1,2}/, '');
 }
 
 function hostWithPort(host: string, url: string): string {
