@@ -7,7 +7,8 @@ import type { Target } from '../upstream/target.ts';
 import type { Timeouts } from '../upstream/spec.ts';
 import type { CallSink } from './call.ts';
 import { UpstreamCall } from './call.ts';
-import { ClientGone, ConnectTimeout, TotalTimeout, failureKind } from './errors.ts';
+import { ClientGone, ConnectTimeout, FirstByteTimeout, TotalTimeout, failureKind } from './errors.ts';
+import { PRECISE_FIRST_BYTE_MS } from '../upstream/spec.ts';
 import { GatewayError, ErrorCode } from '../core/errors.ts';
 import { backoff, retryable, type FailureKind } from '../upstream/retry.ts';
 
@@ -57,6 +58,7 @@ export class Attempts implements CallSink {
   private retryTimer: NodeJS.Timeout | null = null;
   private totalTimer: NodeJS.Timeout | null = null;
   private connectTimer: NodeJS.Timeout | null = null;
+  private firstByteTimer: NodeJS.Timeout | null = null;
   private bytesBefore = 0;
 
   constructor(input: AttemptsInput) {
@@ -117,6 +119,10 @@ export class Attempts implements CallSink {
         if (!call.started) call.cancel(new ConnectTimeout(ms));
       }, ms);
     }
+    const fb = timeouts.firstByte;
+    if (fb > 0 && fb < PRECISE_FIRST_BYTE_MS) {
+      this.firstByteTimer = setTimeout(() => call.cancel(new FirstByteTimeout(fb)), fb);
+    }
     t.pool.dispatch(
       {
         path: this.in.query === '' ? path : `${path}?${this.in.query}`,
@@ -135,6 +141,7 @@ export class Attempts implements CallSink {
     if (this.booked || this.target === null) return;
     this.booked = true;
     if (this.connectTimer !== null) clearTimeout(this.connectTimer);
+    if (this.firstByteTimer !== null) clearTimeout(this.firstByteTimer);
     const s = this.in.service;
     s.end(this.target, { kind, status, ms: performance.now() - this.attemptAt }, s.now());
   }
@@ -213,6 +220,7 @@ export class Attempts implements CallSink {
   private clearTimersExceptTotal(): void {
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
     if (this.connectTimer !== null) clearTimeout(this.connectTimer);
+    if (this.firstByteTimer !== null) clearTimeout(this.firstByteTimer);
   }
 
   private clearTimers(): void {

@@ -59,6 +59,13 @@ export class ConnectTimeout extends GatewayError {
   }
 }
 
+/** No response head within a `first_byte` timeout short enough to be timed by us (PRECISE_FIRST_BYTE_MS). */
+export class FirstByteTimeout extends GatewayError {
+  constructor(ms: number) {
+    super(504, ErrorCode.gatewayTimeout, `upstream did not answer within ${ms} ms`);
+  }
+}
+
 /** The whole exchange (retries included) passed its `total` timeout. */
 export class TotalTimeout extends GatewayError {
   constructor(ms: number) {
@@ -85,7 +92,7 @@ const KIND: Record<string, 'connect-failure' | 'reset' | 'timeout'> = {
 /** What kind of failure an upstream error is, for retries and health ('other' for anything else). */
 export function failureKind(err: unknown): 'connect-failure' | 'reset' | 'timeout' | 'other' {
   if (err instanceof ConnectTimeout) return 'connect-failure';
-  if (err instanceof TotalTimeout) return 'timeout';
+  if (err instanceof TotalTimeout || err instanceof FirstByteTimeout) return 'timeout';
   let e: unknown = err;
   for (let depth = 0; depth < 3 && e; depth++) {
     const code = (e as { code?: unknown }).code;

@@ -2,7 +2,7 @@ import type { Ctx } from '../sdk/context.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { PoolRegistry } from './pools.ts';
-import type { ServiceSpec, Timeouts, RetrySpec } from './spec.ts';
+import { PRECISE_FIRST_BYTE_MS, type ServiceSpec, type Timeouts, type RetrySpec } from './spec.ts';
 import type { UpstreamMetrics } from './upstream-metrics.ts';
 import type { FailureKind } from './retry.ts';
 import type { Found } from './discovery/dns.ts';
@@ -115,7 +115,8 @@ export class ServiceRuntime {
       spec.breaker !== null ||
       spec.maxConcurrent > 0 ||
       spec.retries !== null ||
-      spec.timeouts.total > 0;
+      spec.timeouts.total > 0 ||
+      (spec.timeouts.firstByte > 0 && spec.timeouts.firstByte < PRECISE_FIRST_BYTE_MS);
     const connectChanged = prev !== undefined && prev.timeouts.connect !== spec.timeouts.connect;
     if (connectChanged) for (const t of this.byUrl.values()) this.dropTarget(t);
     this.sources.set('config', spec.targets.map((t) => ({ url: t.url, weight: t.weight })));

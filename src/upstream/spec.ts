@@ -4,6 +4,12 @@ import type { BalancerName } from './balancer/index.ts';
 import { parseDuration } from '../core/duration.ts';
 import { parseSize } from '../core/size.ts';
 
+/**
+ * undici times headers and bodies on a coarse clock (up to about a second late): a `first_byte` below this
+ * gets a timer of its own, so the service takes the managed path (attempts.ts) where that timer lives.
+ */
+export const PRECISE_FIRST_BYTE_MS = 5_000;
+
 /** Timeouts of one upstream exchange, ms; 0 means none. */
 export interface Timeouts {
   connect: number;

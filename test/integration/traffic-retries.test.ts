@@ -156,6 +156,17 @@ test('first_byte timeout → 504, retried on timeout for idempotent methods', as
   });
 });
 
+test('a sub-second first_byte holds on the plain path too (undici alone would be up to a second late)', async () => {
+  await withGateway('    timeouts: { first_byte: 150ms }', async (gw) => {
+    a.mode = { kind: 'slow', ms: 700 };
+    for (let i = 0; i < 3; i++) {
+      const res = await request(`${gw.url}/x`);
+      assert.equal(res.statusCode, 504);
+      assert.match(((await res.body.json()) as { message: string }).message, /within 150 ms/);
+    }
+  }, [a.url]);
+});
+
 test('idle timeout between body chunks cuts the response', async () => {
   await withGateway('    timeouts: { idle: 100ms }', async (gw) => {
     a.mode = { kind: 'slow-body', ms: 1000 };
