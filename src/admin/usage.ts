@@ -88,7 +88,9 @@ async function limits(v: LimiterView, key: string): Promise<object> {
           used: Math.max(0, l.headerLimit - f.remaining),
           remaining: Math.max(0, f.remaining),
           reset,
-          reset_at: new Date(now + reset * 1000).toISOString(),
+          // To the nearest second: a fixed window's boundary exactly, without the ms between the store's
+          // clock reading and this one.
+          reset_at: new Date(Math.round((now + f.resetMs) / 1000) * 1000).toISOString(),
         };
       }),
     };

@@ -150,6 +150,9 @@ test('admin GET /consumers/{id}/usage shows counts, limits and resets; a reload 
     ],
   );
   assert.ok(quota.limits.every((l: any) => Number.isInteger(l.reset) && typeof l.reset_at === 'string'));
+  // Fixed windows: reset_at is the window's boundary itself.
+  assert.match(quota.limits[1].reset_at, /:00\.000Z$/);
+  assert.equal(Date.parse(quota.limits[0].reset_at) % (30 * 86_400_000), 0);
   // By id too; per-consumer routes appear; routes keyed by IP only (fixed, tenant) do not.
   const byId = await get('c-alice');
   assert.deepEqual(byId.body.usage.map((x: any) => x.scope_name).sort(), ['composed', 'per-consumer', 'quota']);
