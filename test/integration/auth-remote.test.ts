@@ -61,6 +61,7 @@ routes:
   - { name: fa, paths: [/fa], service: api, plugins: { forward-auth: { url: "${authz.url}/check", response_headers: [X-User-ID, X-Roles], consumer_header: X-User-ID, timeout: 300ms } } }
   - { name: fa-open, paths: [/fa-open], service: api, plugins: { forward-auth: { url: "${nothing}/check", fail: open } } }
   - { name: fa-closed, paths: [/fa-closed], service: api, plugins: { forward-auth: { url: "${nothing}/check" } } }
+  - { name: fa-anon, paths: [/fa-anon], service: api, plugins: { forward-auth: { url: "${authz.url}/check", anonymous: anonymous } } }
 consumers:
   - { username: alice, id: user_42 }
   - { username: anonymous, id: anon }
@@ -138,6 +139,18 @@ test('forward-auth: any other answer goes to the client as is; upstream never ca
   assert.equal(login.status, 302);
   assert.equal(login.headers.location, 'https://login.example/?next=/fa/x');
   assert.equal(up.seen.length, before);
+});
+
+test('forward-auth anonymous: no credential headers → the anonymous consumer, the auth service not asked; sent ones are checked', async () => {
+  const asked = authz.seen.length;
+  const anon = await call('/fa-anon/x');
+  assert.equal(anon.status, 200);
+  assert.equal(anon.json().headers['x-consumer-username'], 'anonymous');
+  assert.equal(anon.json().headers['x-anonymous-consumer'], 'true');
+  assert.equal(authz.seen.length, asked);
+  assert.equal((await call('/fa-anon/x', bearer('deny'))).status, 403);
+  assert.equal((await call('/fa-anon/x', { cookie: 'session=deny' })).status, 302);
+  assert.equal(authz.seen.length, asked + 2);
 });
 
 test('forward-auth: timeout or unreachable → 503 (fail closed) or continue (fail open)', async () => {

@@ -2,7 +2,7 @@ import { definePlugin, AUTHENTICATED_BY, CREDENTIAL, authFailure } from '../../s
 import type { Ctx, HookResult, AuthFailureKind } from '../../sdk/index.ts';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { parseDuration } from '../../core/duration.ts';
-import { adHocConsumer, consumerIndex, headerNames, headerSafe } from '../auth-common/identity.ts';
+import { adHocConsumer, consumerIndex, headerNames, headerSafe, resolveAnonymous } from '../auth-common/identity.ts';
 import { authUnavailable } from '../auth-common/request.ts';
 import { AuthService, AuthServiceUnavailable, type AuthAnswer } from './client.ts';
 import { schema } from './schema.ts';
@@ -26,6 +26,10 @@ export default definePlugin({
     const consumers = consumerIndex(env);
     const consumerHeader = config.consumer_header?.toLowerCase();
     const failOpen = config.fail === 'open';
+    const anonymous = resolveAnonymous(consumers, config.anonymous);
+    const credentialHeaders = headerNames(config.request_headers);
+    // "No credentials" for a service we cannot see into: none of the headers it would be shown.
+    const carriesCredentials = (ctx: Ctx): boolean => credentialHeaders.some((h) => ctx.headers[h] !== undefined);
 
     const pass = (ctx: Ctx, a: AuthAnswer): HookResult => {
       const h = ctx.upstreamHeaders;
@@ -56,6 +60,10 @@ export default definePlugin({
     return {
       identityHeaders: copy,
       onAccess(ctx) {
+        if (anonymous !== null && !carriesCredentials(ctx)) {
+          ctx.consumer = anonymous;
+          return;
+        }
         return service.check(ctx).then(
           (a) => (a.status >= 200 && a.status < 300 ? pass(ctx, a) : relay(ctx, a)),
           (err: unknown) => {

@@ -28,6 +28,12 @@ export const schema = Type.Object(
       description: 'auth service down or slow: closed → 503; open → the request continues',
     }),
     max_body_size: Type.Integer({ minimum: 0, default: 65536, description: 'largest refusal body relayed to the client, bytes' }),
+    anonymous: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'consumer (username or id) to run as when the request carries none of request_headers (the auth service is then not asked)',
+      }),
+    ),
   },
   {
     additionalProperties: false,
