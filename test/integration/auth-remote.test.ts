@@ -62,8 +62,9 @@ routes:
   - { name: fa-open, paths: [/fa-open], service: api, plugins: { forward-auth: { url: "${nothing}/check", fail: open } } }
   - { name: fa-closed, paths: [/fa-closed], service: api, plugins: { forward-auth: { url: "${nothing}/check" } } }
   - { name: fa-anon, paths: [/fa-anon], service: api, plugins: { forward-auth: { url: "${authz.url}/check", anonymous: anonymous } } }
+  - { name: fa-key, paths: [/fa-key], service: api, plugins: { forward-auth: { url: "${authz.url}/check" }, key-auth: {} } }
 consumers:
-  - { username: alice, id: user_42 }
+  - { username: alice, id: user_42, credentials: { key-auth: [{ key: alice-key }] } }
   - { username: anonymous, id: anon }
 `);
 });
@@ -151,6 +152,17 @@ test('forward-auth anonymous: no credential headers → the anonymous consumer, 
   assert.equal((await call('/fa-anon/x', bearer('deny'))).status, 403);
   assert.equal((await call('/fa-anon/x', { cookie: 'session=deny' })).status, 302);
   assert.equal(authz.seen.length, asked + 2);
+});
+
+test('forward-auth with key-auth: a wrong key is the answer when the auth service was shown no credentials', async () => {
+  const wrong = await call('/fa-key/x', { apikey: 'wrong-key' });
+  assert.equal(wrong.status, 401);
+  assert.match(String(wrong.headers['www-authenticate']), /^Key /);
+  assert.equal((await call('/fa-key/x', { apikey: 'alice-key' })).json().headers['x-consumer-username'], 'alice');
+  // Nothing at all: the auth service's answer (its login redirect) wins, first among equals.
+  assert.equal((await call('/fa-key/x')).status, 302);
+  // Credentials the auth service refused: its refusal.
+  assert.equal((await call('/fa-key/x', bearer('deny'))).status, 403);
 });
 
 test('forward-auth: timeout or unreachable → 503 (fail closed) or continue (fail open)', async () => {

@@ -53,7 +53,10 @@ export default definePlugin({
       }
       // A 2xx-only contract: 1xx/3xx/4xx/5xx from the auth service all mean "not allowed", as they say.
       const status = a.status >= 200 && a.status < 600 ? a.status : 502;
-      const kind: AuthFailureKind = status === 403 ? 'forbidden' : status >= 500 ? 'unavailable' : 'invalid';
+      // Shown no credentials, the service's refusal means "none sent": another member's refusal of
+      // credentials it did get (a wrong API key) is the more useful answer, and anonymous may still apply.
+      const kind: AuthFailureKind =
+        status === 403 ? 'forbidden' : status >= 500 ? 'unavailable' : carriesCredentials(ctx) ? 'invalid' : 'missing';
       return authFailure(ctx, kind, `forward-auth: auth service answered ${a.status}`, ctx.reply(status, a.body, headers));
     };
 
