@@ -28,11 +28,13 @@ export async function startAdmin(
 ): Promise<AdminServer> {
   const server = createServer((req, res) => {
     handle(req, res, token(), backend).catch((err: unknown) => {
-      if (res.headersSent) return void res.destroy();
       // decodeURIComponent of a path segment or parameter (`%ZZ`): the client's mistake, not ours.
-      if (err instanceof URIError) return sendError(res, 400, ErrorCode.badRequest, 'malformed percent-encoding in the URL', newRequestId());
+      if (err instanceof URIError && !res.headersSent) {
+        return sendError(res, 400, ErrorCode.badRequest, 'malformed percent-encoding in the URL', newRequestId());
+      }
       logger.error({ err: err instanceof Error ? err.message : String(err) }, 'admin request failed');
-      send(res, 500, JSON.parse(errorBody(ErrorCode.internal, 'internal error', newRequestId())));
+      if (res.headersSent) res.destroy();
+      else send(res, 500, JSON.parse(errorBody(ErrorCode.internal, 'internal error', newRequestId())));
     });
   });
   server.headersTimeout = 10_000;

@@ -285,6 +285,12 @@ void test('consumer credentials: unknown types, wrong shapes and bad values, eac
   ]);
 });
 
+void test('consumer credentials of an auth plugin without a credential spec are left to the plugin', () => {
+  const custom = definePlugin({ name: 'my-auth', priority: 5, kind: 'auth', schema: Type.Object({}), create: () => ({}) });
+  const r = load(lines('consumers:', '  - username: a', '    id: a1', '    credentials:', '      my-auth: [{ anything: 1 }]'), only(custom));
+  assert.deepEqual(r.config.consumers[0]!.credentials['my-auth'], [{ anything: 1 }]);
+});
+
 void test('a plugin warn() that throws becomes an error naming the plugin', () => {
   const broken = definePlugin({
     name: 'broken',

@@ -120,8 +120,13 @@ export class Attempts implements CallSink {
       }, ms);
     }
     const fb = timeouts.firstByte;
-    if (fb > 0 && fb < PRECISE_FIRST_BYTE_MS) {
-      this.firstByteTimer = setTimeout(() => call.cancel(new FirstByteTimeout(fb)), fb);
+    if (fb > 0 && fb < PRECISE_FIRST_BYTE_MS && !isStream(this.in.body)) {
+      // Counted from the request's start on a connection, as undici counts (not the wait for a free
+      // connection, which `connect` covers); a streamed upload is left to undici's timer, which starts
+      // once the body is sent.
+      call.onStarted = () => {
+        this.firstByteTimer = setTimeout(() => call.cancel(new FirstByteTimeout(fb)), fb);
+      };
     }
     t.pool.dispatch(
       {

@@ -37,6 +37,8 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
   retryOn: ReadonlySet<number> | null = null;
   /** The request is on a connection and being written (it may have reached the upstream). */
   started = false;
+  /** Called once the request is on a connection (not when it was aborted before). */
+  onStarted: (() => void) | null = null;
   private discarding = false;
   private cancelled: Error | null = null;
   private controller: Controller | null = null;
@@ -90,6 +92,7 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
     this.started = true;
     if (this.clientGone) controller.abort(new ClientGone());
     else if (this.cancelled !== null) controller.abort(this.cancelled);
+    else this.onStarted?.();
   }
 
   onResponseStart(controller: Controller, statusCode: number, headers: IncomingHttpHeaders): void {

@@ -57,7 +57,7 @@ export interface PluginEnv {
   readonly settings: Readonly<Record<string, unknown>>;
 }
 
-export interface PluginDefinition<S extends TSchema = TSchema> {
+export interface PluginDefinition<S extends TSchema = TSchema, C extends TSchema = TSchema> {
   /** The key under `plugins:` in YAML; kebab-case; matches its folder. */
   readonly name: string;
   /** Higher runs first in every phase; unique among built-ins. */
@@ -78,7 +78,7 @@ export interface PluginDefinition<S extends TSchema = TSchema> {
    * The loader checks every credential against it where it stands in the file (a credential type no plugin
    * declares is an error), so mistakes get a line and column even when no route uses the plugin yet.
    */
-  readonly credentials?: CredentialSpec;
+  readonly credentials?: CredentialSpec<C>;
 }
 
 /** How the loader (and the plugin, at create) checks one consumer credential of a plugin. */
@@ -92,6 +92,6 @@ export interface CredentialSpec<S extends TSchema = TSchema> {
 }
 
 /** Declare a plugin; the identity function exists to infer the config type from the schema. */
-export function definePlugin<S extends TSchema>(def: PluginDefinition<S>): PluginDefinition<S> {
+export function definePlugin<S extends TSchema, C extends TSchema = TSchema>(def: PluginDefinition<S, C>): PluginDefinition<S, C> {
   return def;
 }

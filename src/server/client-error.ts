@@ -40,6 +40,10 @@ export function onClientError(err: Error & { code?: string }, socket: Duplex, on
  * rather than to the request handler. A gateway opens no tunnels: 405 as JSON, then close.
  */
 export function onConnectRequest(socket: Duplex, onRefused?: (status: number) => void): void {
+  // node has taken its own error and timeout handlers off a CONNECT socket: without these a reset from
+  // the client would be an unhandled 'error' (a crash), and a client that never reads would hold the socket.
+  socket.on('error', () => socket.destroy());
+  (socket as Duplex & { setTimeout?: (ms: number, cb: () => void) => void }).setTimeout?.(10_000, () => socket.destroy());
   if (!socket.writable) {
     socket.destroy();
     return;

@@ -46,6 +46,9 @@ export class RedisStore {
       // Our own timeout (see withTimeout) decides; this backstop only frees ioredis' bookkeeping.
       commandTimeout: Math.max(1_000, settings.timeoutMs * 20),
       maxRetriesPerRequest: 1,
+      // A rate-limit decision that comes late is worthless (the request went on under on_store_error):
+      // never replay unanswered scripts on a new connection, where they would take tokens twice.
+      autoResendUnfulfilledCommands: false,
       connectTimeout: Math.max(1_000, settings.timeoutMs * 20),
       // Keep reconnecting (bounded back-off) so the store comes back by itself.
       retryStrategy: (times) => Math.min(50 * times, 1_000),

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { startGateway, type TestGateway } from '../helpers/gateway.ts';
 import { startUpstream, type FakeUpstream } from '../helpers/upstream.ts';
 import { rawRequest, statusOf, jsonBodyOf } from '../helpers/raw.ts';
+import { connect } from 'node:net';
 
 let up: FakeUpstream;
 let gw: TestGateway;
@@ -103,6 +104,17 @@ test('duplicate Host is refused', async () => {
 test('CONNECT (a forward-proxy tunnel) → 405 JSON, never a tunnel', async () => {
   const body = await refused(`CONNECT 127.0.0.1:${up.port} HTTP/1.1\r\nHost: 127.0.0.1:${up.port}\r\n\r\n`, 405);
   assert.equal(body.error, 'method_not_allowed');
+  // A client that resets right after its CONNECT must not take the process down (an unhandled socket error).
+  for (let i = 0; i < 5; i++) {
+    const s = connect(gw.port, '127.0.0.1');
+    s.on('error', () => {});
+    await new Promise<void>((r) => s.on('connect', () => r()));
+    s.write('CONNECT a:1 HTTP/1.1\r\nHost: a:1\r\n\r\n');
+    await new Promise((r) => setImmediate(r));
+    s.resetAndDestroy();
+  }
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(statusOf(await rawRequest(gw.port, 'GET /v1/public/x HTTP/1.1\r\nHost: gw\r\nConnection: close\r\n\r\n')), 200);
 });
 
 test('absolute-form target disagreeing with Host is refused; agreeing is fine', async () => {

@@ -28,8 +28,13 @@ export default definePlugin({
     const failOpen = config.fail === 'open';
     const anonymous = resolveAnonymous(consumers, config.anonymous);
     const credentialHeaders = headerNames(config.request_headers);
-    // "No credentials" for a service we cannot see into: none of the headers it would be shown.
-    const carriesCredentials = (ctx: Ctx): boolean => credentialHeaders.some((h) => ctx.headers[h] !== undefined);
+    if (anonymous !== null && credentialHeaders.length === 0) {
+      throw new Error('anonymous needs request_headers: with none, no request can be told apart as carrying no credentials');
+    }
+    // "No credentials" for a service we cannot see into: none of the headers it would be shown. A service
+    // shown no headers decides on other grounds (address, path): its refusals always count as refusals.
+    const carriesCredentials = (ctx: Ctx): boolean =>
+      credentialHeaders.length === 0 || credentialHeaders.some((h) => ctx.headers[h] !== undefined);
 
     const pass = (ctx: Ctx, a: AuthAnswer): HookResult => {
       const h = ctx.upstreamHeaders;

@@ -21,3 +21,8 @@ export function randomInt(n: number): number {
 export function weighted(targets: readonly Target[]): Target[] {
   return targets.filter((t) => t.weight > 0);
 }
+
+/** Load of a target for least-connections and p2c: (in-flight + 1) per unit of weight, so weights count when idle. */
+export function load(t: Target): number {
+  return (t.inflight + 1) / t.weight;
+}

@@ -1,10 +1,6 @@
 import type { Target } from '../target.ts';
-import { weighted, type Balancer } from './balancer.ts';
+import { load, weighted, type Balancer } from './balancer.ts';
 
-/** Load of a target for least-connections: (in-flight + 1) per unit of weight, so weights count when idle. */
-export function load(t: Target): number {
-  return (t.inflight + 1) / t.weight;
-}
 
 /**
  * Least connections honouring weights: the target with the lowest (in-flight + 1) / weight, ties going to

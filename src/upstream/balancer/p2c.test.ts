@@ -15,16 +15,15 @@ test('the busiest target never wins a comparison', () => {
 
 test('load is per unit of weight; exclude honoured', () => {
   const ts = targets([4, 1]);
-  ts[0]!.inflight = 3; // 3/4 < 1/1
-  ts[1]!.inflight = 1;
+  ts[0]!.inflight = 2; // (2+1)/4 < (0+1)/1
   const b = new PowerOfTwo();
   b.update(ts);
   assert.equal(b.pick(0, null), ts[0]);
   assert.equal(b.pick(0, ts[0]!), ts[1]);
 });
 
-test('idle targets (ties) share sequential traffic by weight, two targets included', () => {
-  for (const weights of [[1, 1], [1, 3], [2, 1, 1]]) {
+test('idle equal targets (ties) share sequential traffic, two targets included; weight still wins over idleness', () => {
+  for (const weights of [[1, 1], [2, 2], [1, 1, 1]]) {
     const ts = targets(weights);
     const b = new PowerOfTwo();
     b.update(ts);
@@ -37,4 +36,10 @@ test('idle targets (ties) share sequential traffic by weight, two targets includ
       assert.ok(Math.abs(share - want) < 0.05, `${weights}: ${share} ≈ ${want}`);
     }
   }
+  // A light canary beside a heavy target: idle, the heavy one is the less loaded per unit of weight.
+  const ts = targets([1, 9]);
+  const b = new PowerOfTwo();
+  b.update(ts);
+  ts[1]!.inflight = 2; // (2+1)/9 < (0+1)/1
+  assert.equal(tally(() => b.pick(0, null), 500).get(ts[0]!.label), undefined);
 });

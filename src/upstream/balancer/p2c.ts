@@ -1,21 +1,16 @@
 import type { Target } from '../target.ts';
-import { randomInt, weighted, type Balancer } from './balancer.ts';
-
-/** Load of a target for p2c: requests in flight per unit of weight (0 when idle). */
-export function pressure(t: Target): number {
-  return t.inflight / t.weight;
-}
+import { load, randomInt, weighted, type Balancer } from './balancer.ts';
 
 /**
- * Power of two choices: two distinct random targets, the less loaded (in-flight / weight) wins; a tie (idle
- * targets) is drawn in proportion to their weights, so light traffic spreads by weight rather than piling on
- * one target. O(1), and nearly as good as scanning all targets without herding on the least loaded one.
+ * Power of two choices: two distinct random targets, the less loaded ((in-flight + 1) / weight) wins; an
+ * exact tie (equal targets, both idle) is drawn at random, so light traffic spreads instead of piling on the
+ * first of the pair. O(1), and nearly as good as scanning all targets without herding on the least loaded one.
  */
 export class PowerOfTwo implements Balancer {
   private list: Target[] = [];
   private readonly cost: (t: Target) => number;
 
-  constructor(cost: (t: Target) => number = pressure) {
+  constructor(cost: (t: Target) => number = load) {
     this.cost = cost;
   }
 
@@ -40,6 +35,6 @@ export class PowerOfTwo implements Balancer {
     const ca = this.cost(a);
     const cb = this.cost(b);
     if (ca !== cb) return cb < ca ? b : a;
-    return Math.random() * (a.weight + b.weight) < a.weight ? a : b;
+    return Math.random() < 0.5 ? a : b;
   }
 }
