@@ -24,6 +24,8 @@ function service(name: string, handler: (id: string) => Record<string, unknown>)
           path: url.pathname,
           request_id: req.headers['x-request-id'] ?? null,
           forwarded_for: req.headers['x-forwarded-for'] ?? null,
+          // Set by Portico on routes with an auth plugin (a client's own copy is removed there first).
+          consumer: req.headers['x-consumer-username'] ?? null,
         },
       },
       null,

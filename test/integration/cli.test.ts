@@ -5,6 +5,7 @@ import { runCli, startCli, freePort, tempDir } from '../helpers/cli.ts';
 import { startUpstream, type FakeUpstream } from '../helpers/upstream.ts';
 import { readFile } from 'node:fs/promises';
 import { SEMI_SPACE_MB, MALLOC_ARENAS } from '../../src/cli/tuning.ts';
+import { fileURLToPath } from 'node:url';
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
 let up: FakeUpstream;
@@ -242,4 +243,11 @@ consumers:
   const r = await runCli(['validate', '--config', file]);
   assert.equal(r.code, 1, r.stdout);
   assert.match(r.stderr, /alice|key-auth/);
+});
+
+test('the bundled quickstart config (what `npm start` serves) validates', async () => {
+  const file = fileURLToPath(new URL('../../examples/quickstart.yaml', import.meta.url));
+  const r = await runCli(['validate', '--config', file]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout + r.stderr, /OK/);
 });
