@@ -17,6 +17,7 @@ import type { ServiceRuntime } from '../upstream/service.ts';
 import type { Split } from '../upstream/split.ts';
 import type { Target } from '../upstream/target.ts';
 import { peakEwma } from '../upstream/ewma.ts';
+import { preciseIdle } from '../upstream/spec.ts';
 import { ErrorCode } from '../core/errors.ts';
 import { PluginFailure, runPhase, runResponsePhase, type PhaseResult } from './runner.ts';
 import { runAccess } from './access.ts';
@@ -178,6 +179,7 @@ export class Exchange implements CallSink {
     target.inflight++;
     service.inflight++;
     const call = (this.call = new UpstreamCall(this.res, this));
+    call.idleMs = preciseIdle(service.timeouts.idle);
     target.pool.dispatch(
       {
         path: ctx.upstreamQuery === '' ? path : `${path}?${ctx.upstreamQuery}`,

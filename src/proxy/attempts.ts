@@ -8,7 +8,7 @@ import type { Timeouts } from '../upstream/spec.ts';
 import type { CallSink } from './call.ts';
 import { UpstreamCall } from './call.ts';
 import { ClientGone, ConnectTimeout, FirstByteTimeout, TotalTimeout, failureKind } from './errors.ts';
-import { PRECISE_FIRST_BYTE_MS } from '../upstream/spec.ts';
+import { PRECISE_FIRST_BYTE_MS, preciseIdle } from '../upstream/spec.ts';
 import { GatewayError, ErrorCode } from '../core/errors.ts';
 import { backoff, retryable, type FailureKind } from '../upstream/retry.ts';
 
@@ -119,6 +119,7 @@ export class Attempts implements CallSink {
         if (!call.started) call.cancel(new ConnectTimeout(ms));
       }, ms);
     }
+    call.idleMs = preciseIdle(timeouts.idle);
     const fb = timeouts.firstByte;
     if (fb > 0 && fb < PRECISE_FIRST_BYTE_MS && !isStream(this.in.body)) {
       // Counted from the request's start on a connection, as undici counts (not the wait for a free

@@ -3,7 +3,7 @@ import type { ServerResponse, IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { HeaderMap } from '../sdk/context.ts';
 import { connectionTokens, isHopByHop } from '../core/headers.ts';
-import { ClientGone } from './errors.ts';
+import { ClientGone, IdleTimeout } from './errors.ts';
 
 type Controller = Dispatcher.DispatchController;
 
@@ -39,6 +39,13 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
   started = false;
   /** Called once the request is on a connection (not when it was aborted before). */
   onStarted: (() => void) | null = null;
+  /**
+   * An `idle` timeout (ms between response chunks) kept by this call, 0 for none: undici's own runs on a
+   * clock about half a second coarse, so short ones are timed here (same rule: restarted by every chunk and
+   * by every resume, like undici's).
+   */
+  idleMs = 0;
+  private idleTimer: NodeJS.Timeout | null = null;
   private discarding = false;
   private cancelled: Error | null = null;
   private controller: Controller | null = null;
@@ -62,7 +69,24 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
     if (this.drainHooked) return;
     // Hooked on first need only: most responses never fill the socket buffer.
     this.drainHooked = true;
-    this.res.on('drain', () => this.controller?.resume());
+    this.res.on('drain', () => this.resume());
+  }
+
+  private resume(): void {
+    this.idleTimer?.refresh();
+    this.controller?.resume();
+  }
+
+  private onIdle(): void {
+    this.idleTimer = null;
+    if (this.finished) return;
+    this.controller?.abort(new IdleTimeout(this.idleMs));
+  }
+
+  private stopIdle(): void {
+    if (this.idleTimer === null) return;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = null;
   }
 
   /** The client connection closed before the response finished. */
@@ -101,6 +125,7 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
       this.discarding = true;
       return;
     }
+    if (this.idleMs > 0) this.idleTimer = setTimeout(() => this.onIdle(), this.idleMs);
     const out = responseHeaders(headers);
     let r: void | Promise<void>;
     try {
@@ -121,6 +146,7 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
 
   onResponseData(controller: Controller, chunk: Buffer): void {
     if (this.discarding) return;
+    this.idleTimer?.refresh();
     this.bytesOut += chunk.length;
     if (this.pendingHead) {
       this.queued!.push(chunk);
@@ -131,6 +157,7 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd(): void {
+    this.stopIdle();
     if (this.discarding) return this.retryNext();
     this.ended = true;
     if (this.pendingHead) return;
@@ -138,6 +165,7 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
   }
 
   onResponseError(_controller: Controller, err: Error): void {
+    this.stopIdle();
     if (this.discarding) return this.retryNext();
     if (this.finished) return;
     this.finished = true;
@@ -158,12 +186,13 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
     for (const c of q) ok = this.res.write(c);
     if (this.ended) this.finish();
     else if (this.controller !== null) {
-      if (ok) this.controller.resume();
+      if (ok) this.resume();
       else this.pauseUntilDrain(this.controller);
     }
   }
 
   private finish(): void {
+    this.stopIdle();
     if (this.finished) return;
     this.finished = true;
     this.res.end();

@@ -66,6 +66,13 @@ export class FirstByteTimeout extends GatewayError {
   }
 }
 
+/** No response chunk within an `idle` timeout short enough to be timed by us (after the head: a cut). */
+export class IdleTimeout extends GatewayError {
+  constructor(ms: number) {
+    super(504, ErrorCode.gatewayTimeout, `upstream body stalled for ${ms} ms`);
+  }
+}
+
 /** The whole exchange (retries included) passed its `total` timeout. */
 export class TotalTimeout extends GatewayError {
   constructor(ms: number) {
@@ -92,7 +99,7 @@ const KIND: Record<string, 'connect-failure' | 'reset' | 'timeout'> = {
 /** What kind of failure an upstream error is, for retries and health ('other' for anything else). */
 export function failureKind(err: unknown): 'connect-failure' | 'reset' | 'timeout' | 'other' {
   if (err instanceof ConnectTimeout) return 'connect-failure';
-  if (err instanceof TotalTimeout || err instanceof FirstByteTimeout) return 'timeout';
+  if (err instanceof TotalTimeout || err instanceof FirstByteTimeout || err instanceof IdleTimeout) return 'timeout';
   let e: unknown = err;
   for (let depth = 0; depth < 3 && e; depth++) {
     const code = (e as { code?: unknown }).code;

@@ -10,6 +10,14 @@ import { parseSize } from '../core/size.ts';
  */
 export const PRECISE_FIRST_BYTE_MS = 5_000;
 
+/** Likewise, an `idle` below this is timed by the call itself (proxy/call.ts), on either path. */
+export const PRECISE_IDLE_MS = 5_000;
+
+/** The idle timeout a call keeps itself (0: left to undici). */
+export function preciseIdle(idleMs: number): number {
+  return idleMs > 0 && idleMs < PRECISE_IDLE_MS ? idleMs : 0;
+}
+
 /** Timeouts of one upstream exchange, ms; 0 means none. */
 export interface Timeouts {
   connect: number;

@@ -167,6 +167,21 @@ test('a sub-second first_byte holds on the plain path too (undici alone would be
   }, [a.url]);
 });
 
+test('a sub-second idle timeout holds (undici alone would be up to a second late); a shorter pause passes', async () => {
+  await withGateway('    timeouts: { idle: 200ms }', async (gw) => {
+    a.mode = { kind: 'slow-body', ms: 600 };
+    for (let i = 0; i < 3; i++) {
+      const res = await request(`${gw.url}/x`);
+      assert.equal(res.statusCode, 200);
+      await assert.rejects(res.body.text());
+    }
+    a.mode = { kind: 'slow-body', ms: 20 };
+    const ok = await request(`${gw.url}/x`);
+    assert.equal(ok.statusCode, 200);
+    await ok.body.text();
+  }, [a.url]);
+});
+
 test('idle timeout between body chunks cuts the response', async () => {
   await withGateway('    timeouts: { idle: 100ms }', async (gw) => {
     a.mode = { kind: 'slow-body', ms: 1000 };
