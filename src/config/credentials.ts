@@ -20,9 +20,9 @@ export function checkCredentials(config: unknown, lookup: PluginLookup, map: Sou
       const path = ['consumers', i, 'credentials', type];
       const def = lookup(type);
       const spec = def?.credentials;
-      if (spec === undefined) {
+      if (spec === undefined || spec === null) {
         // An auth plugin that declares no spec (a custom one, say) checks its credentials itself at create().
-        if (def?.kind === 'auth') continue;
+        if (def?.kind === 'auth' && spec === undefined) continue;
         const known = def === undefined ? 'no such plugin' : `plugin "${type}" takes no consumer credentials`;
         issues.push(map.issue(path, `unknown credential type "${type}" (${known})`, 'key'));
         continue;

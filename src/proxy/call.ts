@@ -41,8 +41,9 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
   onStarted: (() => void) | null = null;
   /**
    * An `idle` timeout (ms between response chunks) kept by this call, 0 for none: undici's own runs on a
-   * clock about half a second coarse, so short ones are timed here (same rule: restarted by every chunk and
-   * by every resume, like undici's).
+   * clock about half a second coarse, so short ones are timed here. Like undici's, it runs only while the
+   * body flows: it starts once the head is out, restarts with every chunk, and stops while the response is
+   * paused (a slow client, a head still being written).
    */
   idleMs = 0;
   private idleTimer: NodeJS.Timeout | null = null;
@@ -65,6 +66,7 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
 
   /** Backpressure: the client is slower than the upstream; resume the upstream when the client drains. */
   private pauseUntilDrain(controller: Controller): void {
+    this.stopIdle();
     controller.pause();
     if (this.drainHooked) return;
     // Hooked on first need only: most responses never fill the socket buffer.
@@ -73,8 +75,14 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
   }
 
   private resume(): void {
-    this.idleTimer?.refresh();
+    this.armIdle();
     this.controller?.resume();
+  }
+
+  private armIdle(): void {
+    if (this.idleMs === 0 || this.finished || this.ended) return;
+    if (this.idleTimer === null) this.idleTimer = setTimeout(() => this.onIdle(), this.idleMs);
+    else this.idleTimer.refresh();
   }
 
   private onIdle(): void {
@@ -125,7 +133,6 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
       this.discarding = true;
       return;
     }
-    if (this.idleMs > 0) this.idleTimer = setTimeout(() => this.onIdle(), this.idleMs);
     const out = responseHeaders(headers);
     let r: void | Promise<void>;
     try {
@@ -134,7 +141,8 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
       controller.abort(err as Error);
       return;
     }
-    if (r) {
+    if (!r) this.armIdle();
+    else {
       this.pendingHead = true;
       this.queued = [];
       r.then(
@@ -179,6 +187,8 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
   }
 
   private flushQueued(): void {
+    // The call may have ended while the head was being written (an error, a cancel): write nothing more.
+    if (this.finished) return;
     this.pendingHead = false;
     const q = this.queued ?? [];
     this.queued = null;

@@ -77,8 +77,10 @@ export interface PluginDefinition<S extends TSchema = TSchema, C extends TSchema
    * Auth plugins that read consumer credentials (`consumers[].credentials.<name>: [...]`): the shape of one.
    * The loader checks every credential against it where it stands in the file (a credential type no plugin
    * declares is an error), so mistakes get a line and column even when no route uses the plugin yet.
+   * `null`: an auth plugin that takes no consumer credentials (credentials under its name are an error).
+   * Absent on an auth plugin: it checks its credentials itself at create() (custom plugins).
    */
-  readonly credentials?: CredentialSpec<C>;
+  readonly credentials?: CredentialSpec<C> | null;
 }
 
 /** How the loader (and the plugin, at create) checks one consumer credential of a plugin. */

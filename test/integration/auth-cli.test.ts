@@ -54,6 +54,7 @@ test('portico validate checks every consumer credential where it stands, used by
         '    id: a1',
         '    credentials:',
         '      keyauth: [{ key: k1 }]',
+        '      forward-auth: [{ key: k1 }]',
         '      key-auth: [{ key_sha256: "9f86d0" }, { key: k2, key_sha256: "' + sha256Hex('x') + '" }]',
         '      basic-auth: [{ username: alice, password_hash: "plain-text" }]',
         '      jwt:',
@@ -68,12 +69,13 @@ test('portico validate checks every consumer credential where it stands, used by
     const lines = r.stderr.split('\n').filter((l) => l.includes('consumers[0]'));
     const expect: RegExp[] = [
       /credentials\.keyauth: unknown credential type "keyauth" \(no such plugin\) \(\S*creds\.yaml:5:7\)/,
-      /credentials\.key-auth\[0\]\.key_sha256: must match pattern .* \(\S*creds\.yaml:6:32\)/,
-      /credentials\.key-auth\[1\]: set exactly one of key or key_sha256 \(\S*creds\.yaml:6:/,
-      /credentials\.basic-auth\[0\]\.password_hash: must look like scrypt\$.*portico hash-secret.* \(\S*creds\.yaml:7:/,
-      /credentials\.jwt\[0\]\.public_key: not a PEM public key .*\(\S*creds\.yaml:9:/,
-      /credentials\.jwt\[1\]: set issuer \(matched to iss\) or key_id \(matched to kid\) \(\S*creds\.yaml:10:/,
-      /credentials\.jwt\[2\]\.algorithm: HS256 needs a secret of at least 32 bytes \(\S*creds\.yaml:11:/,
+      /credentials\.forward-auth: unknown credential type "forward-auth" \(plugin "forward-auth" takes no consumer credentials\) \(\S*creds\.yaml:6:7\)/,
+      /credentials\.key-auth\[0\]\.key_sha256: must match pattern .* \(\S*creds\.yaml:7:32\)/,
+      /credentials\.key-auth\[1\]: set exactly one of key or key_sha256 \(\S*creds\.yaml:7:/,
+      /credentials\.basic-auth\[0\]\.password_hash: must look like scrypt\$.*portico hash-secret.* \(\S*creds\.yaml:8:/,
+      /credentials\.jwt\[0\]\.public_key: not a PEM public key .*\(\S*creds\.yaml:10:/,
+      /credentials\.jwt\[1\]: set issuer \(matched to iss\) or key_id \(matched to kid\) \(\S*creds\.yaml:11:/,
+      /credentials\.jwt\[2\]\.algorithm: HS256 needs a secret of at least 32 bytes \(\S*creds\.yaml:12:/,
     ];
     for (const re of expect) assert.ok(lines.some((l) => re.test(l)), `${re} in:\n${lines.join('\n')}`);
     assert.equal(lines.length, expect.length, lines.join('\n'));

@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { startTrafficGateway, type TrafficGateway } from '../helpers/traffic-gateway.ts';
 import { startControlled, spread, type Controlled } from '../helpers/fleet.ts';
+import { startUpstream } from '../helpers/upstream.ts';
 
 let a: Controlled;
 let b: Controlled;
@@ -180,6 +181,35 @@ test('a sub-second idle timeout holds (undici alone would be up to a second late
     assert.equal(ok.statusCode, 200);
     await ok.body.text();
   }, [a.url]);
+});
+
+test('a short idle timeout does not cut a response the client reads slowly (paused is not idle)', async () => {
+  const SIZE = 16 * 1024 * 1024;
+  const big = await startUpstream((_req, res) => {
+    res.writeHead(200, { 'content-length': String(SIZE) });
+    const chunk = Buffer.alloc(64 * 1024, 120);
+    let sent = 0;
+    const pump = (): void => {
+      while (sent < SIZE) {
+        sent += chunk.length;
+        if (!res.write(chunk)) return void res.once('drain', pump);
+      }
+      res.end();
+    };
+    pump();
+  });
+  try {
+    await withGateway('    timeouts: { idle: 200ms }', async (gw) => {
+      const res = await request(`${gw.url}/x`);
+      assert.equal(res.statusCode, 200);
+      await new Promise((r) => setTimeout(r, 700)); // the client stops reading; buffers fill, Portico pauses
+      let n = 0;
+      for await (const c of res.body) n += (c as Buffer).length;
+      assert.equal(n, SIZE);
+    }, [big.url]);
+  } finally {
+    await big.close();
+  }
 });
 
 test('idle timeout between body chunks cuts the response', async () => {

@@ -20,6 +20,7 @@ export default definePlugin({
   priority: 1800,
   kind: 'auth',
   schema,
+  credentials: null,
   create(config, env) {
     const service = new AuthService(config.url, config.request_headers, parseDuration(config.timeout), config.max_body_size);
     const copy = headerNames(config.response_headers);

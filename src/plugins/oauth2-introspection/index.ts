@@ -31,6 +31,7 @@ export default definePlugin({
   priority: 1700,
   kind: 'auth',
   schema,
+  credentials: null,
   create(config, env) {
     const client = new Introspector(
       config.introspection_url,
