@@ -5,7 +5,8 @@ const HELP = `portico hash-secret — print the stored forms of a secret, so no 
 
 Usage:
   printf '%s' "$SECRET" | portico hash-secret     (reads the secret from stdin; one trailing newline is dropped)
-  portico hash-secret --secret S                  (less safe: the secret lands in shell history and ps)
+  portico hash-secret S                           (less safe: the secret lands in shell history and ps)
+  portico hash-secret --secret S                  (the same)
 
 Prints:
   key_sha256: <hex>            for key-auth credentials:   key-auth: [{ key_sha256: "<hex>" }]
@@ -21,11 +22,12 @@ async function readStdin(): Promise<string> {
 /** `portico hash-secret`: resolves to an exit code. */
 export async function hashSecretCommand(argv: string[]): Promise<number> {
   let values;
+  let positionals: string[];
   try {
-    ({ values } = parseArgs({
+    ({ values, positionals } = parseArgs({
       args: argv,
       options: { secret: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-      allowPositionals: false,
+      allowPositionals: true,
     }));
   } catch (err) {
     process.stderr.write(`portico hash-secret: ${(err as Error).message}\n\n${HELP}`);
@@ -35,7 +37,11 @@ export async function hashSecretCommand(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  let secret = values.secret;
+  if (positionals.length > 1 || (positionals.length === 1 && values.secret !== undefined)) {
+    process.stderr.write(`portico hash-secret: give one secret (quote it if it has spaces)\n\n${HELP}`);
+    return 2;
+  }
+  let secret = values.secret ?? positionals[0];
   if (secret === undefined) {
     if (process.stdin.isTTY) process.stderr.write('secret (then Enter and Ctrl-D): ');
     secret = (await readStdin()).replace(/\r?\n$/, '');

@@ -31,6 +31,14 @@ test('portico hash-secret --secret; an empty secret is refused', async () => {
   assert.equal((await runCli(['hash-secret'])).code, 2);
 });
 
+test('portico hash-secret takes the secret as its argument; two secrets are refused', async () => {
+  const r = await runCli(['hash-secret', 'my key']);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, new RegExp(`^key_sha256: ${sha256Hex('my key')}\npassword_hash: scrypt\\$`));
+  assert.equal((await runCli(['hash-secret', 'a', 'b'])).code, 2);
+  assert.equal((await runCli(['hash-secret', 'a', '--secret', 'b'])).code, 2);
+});
+
 test('portico validate warns about a jwt config that checks neither issuer nor audiences', async () => {
   const t = await tempDir();
   try {

@@ -17,12 +17,11 @@ test('each key type serves only its own algorithm family', () => {
   assert.deepEqual(algorithmsForKey(secretKey('s'.repeat(64))), ['HS256', 'HS384', 'HS512']);
 });
 
-test('pin: declared algorithms must fit the key; short secrets and small RSA keys are refused', () => {
+test('pin: declared algorithms must fit the key; small RSA keys are refused; any secret serves HS*', () => {
   assert.deepEqual([...pin(rsa.publicKey, 'RS256', ALL)], ['RS256']);
   assert.throws(() => pin(rsa.publicKey, 'HS256', ALL), /HS256 cannot be used with a rsa key/);
   assert.throws(() => pin(ec.publicKey, 'ES384', ALL), /ES384 cannot be used/);
-  assert.deepEqual([...pin(secretKey('s'.repeat(40)), undefined, ALL)], ['HS256'], '40 bytes serve HS256 only');
-  assert.throws(() => pin(secretKey('short'), undefined, ALL), /at least 32 bytes/);
+  assert.deepEqual([...pin(secretKey('short'), undefined, ALL)], ['HS256', 'HS384', 'HS512'], 'short secrets are warned about, not refused');
   const small = generateKeyPairSync('rsa', { modulusLength: 1024 });
   assert.throws(() => pin(small.publicKey, undefined, ALL), /at least 2048 bits/);
   assert.throws(() => pin(ed.publicKey, undefined, new Set(['RS256'] as const)), /none of which/);
@@ -78,5 +77,5 @@ test('jwkEntry: public members only, alg and use respected', () => {
   assert.deepEqual([...e.algs], ['PS256']);
   assert.match(jwkEntry({ ...jwk, use: 'enc' }, ALL) as string, /use/);
   assert.match(jwkEntry({ ...jwk, alg: 'HS256' }, ALL) as string, /HS256 cannot be used/);
-  assert.match(jwkEntry({ kty: 'oct', k: Buffer.from('short').toString('base64url') }, ALL) as string, /32 bytes/);
+  assert.ok(typeof jwkEntry({ kty: 'oct', k: Buffer.from('short').toString('base64url') }, ALL) !== 'string');
 });

@@ -26,7 +26,8 @@ const HASH: Record<Alg, string | null> = {
 const CURVE: Partial<Record<Alg, string>> = { ES256: 'prime256v1', ES384: 'secp384r1', ES512: 'secp521r1' };
 // ECDSA signatures in JWS are r||s, each the size of the curve's field.
 const ES_SIG_LENGTH: Partial<Record<Alg, number>> = { ES256: 64, ES384: 96, ES512: 132 };
-const MIN_HMAC_BYTES: Record<string, number> = { HS256: 32, HS384: 48, HS512: 64 };
+/** RFC 7518 §3.2: an HMAC key at least as long as the hash. Shorter secrets work but are warned about. */
+export const MIN_HMAC_BYTES: Readonly<Record<'HS256' | 'HS384' | 'HS512', number>> = { HS256: 32, HS384: 48, HS512: 64 };
 
 /**
  * The algorithms a key can serve, from its type alone: a secret only HS*, an RSA key only RS and PS, an EC
@@ -55,9 +56,6 @@ export function keyProblem(key: KeyObject, alg: Alg): string | null {
   }
   const rsaBits = key.asymmetricKeyDetails?.modulusLength;
   if (rsaBits !== undefined && rsaBits < 2048) return `RSA keys must be at least 2048 bits (this one has ${rsaBits})`;
-  if (key.type === 'secret' && key.symmetricKeySize! < MIN_HMAC_BYTES[alg]!) {
-    return `${alg} needs a secret of at least ${MIN_HMAC_BYTES[alg]} bytes`;
-  }
   return null;
 }
 

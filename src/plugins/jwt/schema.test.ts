@@ -9,7 +9,7 @@ test('jwt schema: exact error paths', () => {
   assert.deepEqual(pluginIssues('jwt', '{ secret: "0123456789abcdef0123456789abcdef", algorithms: [none] }'), [
     'plugins.jwt.algorithms[0]: must be one of: HS256, HS384, HS512, RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA',
   ]);
-  assert.deepEqual(pluginIssues('jwt', '{ secret: short }'), ['plugins.jwt.secret: must be at least 32 characters long']);
+  assert.deepEqual(pluginIssues('jwt', '{ secret: "" }'), ['plugins.jwt.secret: must not be empty']);
   assert.deepEqual(pluginIssues('jwt', '{ jwks_uri: "ftp://x", clock_skew: 5x }').sort(), [
     'plugins.jwt.clock_skew: must be a duration such as 250ms, 2s, 1m',
     'plugins.jwt.jwks_uri: must match pattern ^https?://[^\\s/?#]+ (JWKS endpoint of the token issuer (e.g. https://issuer/.well-known/jwks.json))',
@@ -32,6 +32,13 @@ test('jwt warnings: no issuer nor audiences; http JWKS; tokens in the query forw
     assert.match(pluginWarnings('jwt', `{ jwks_uri: "${remote}", audiences: [a] }`)[0] ?? '', /plain http/, remote);
   }
   assert.match(pluginWarnings('jwt', '{ jwks_uri: "https://x", audiences: [a], uri_param_names: [t] }')[0]!, /query string/);
+  // RFC 7518 §3.2 key sizes: a short secret works, with a warning naming what each allowed HS algorithm needs.
+  assert.deepEqual(pluginWarnings('jwt', `{ secret: "${'s'.repeat(64)}", audiences: [a] }`), []);
+  assert.deepEqual(pluginWarnings('jwt', '{ secret: "0123456789abcdef0123456789abcdef", audiences: [a], algorithms: [HS256, RS256] }'), []);
+  assert.deepEqual(pluginWarnings('jwt', '{ secret: my-secret, audiences: [a], algorithms: [HS256] }'), [
+    'secret is 9 bytes, shorter than RFC 7518 needs (HS256 32): a short secret can be guessed offline from one token',
+  ]);
+  assert.match(pluginWarnings('jwt', '{ secret: "0123456789abcdef0123456789abcdef", audiences: [a] }')[0]!, /32 bytes, .*\(HS384 48, HS512 64\)/);
 });
 
 test('jwt create(): keys and consumer credentials are checked, with their place in the file', async () => {

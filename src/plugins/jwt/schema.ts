@@ -16,7 +16,7 @@ export const schema = Type.Object(
       description:
         "algorithms a token may use; each key is also pinned to its own type (an RSA key never verifies HS256)",
     }),
-    secret: Type.Optional(Type.String({ minLength: 32, description: 'HMAC secret for HS256/384/512 (at least as long as the hash: 32/48/64 bytes); use ${ENV}' })),
+    secret: Type.Optional(Type.String({ minLength: 1, description: 'HMAC secret for HS256/384/512 (should be at least as long as the hash: 32/48/64 bytes; shorter ones are warned about); use ${ENV}' })),
     public_key: Type.Optional(Type.String({ minLength: 1, description: 'PEM public key or certificate (RSA, EC or Ed25519)' })),
     key_id: Type.Optional(Type.String({ minLength: 1, description: 'kid of the static secret/public_key; when set, tokens for it must carry this kid' })),
     jwks_uri: Type.Optional(

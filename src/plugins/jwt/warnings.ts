@@ -1,11 +1,20 @@
 import type { Static } from '../../sdk/index.ts';
 import type { schema } from './schema.ts';
+import { MIN_HMAC_BYTES } from './algorithms.ts';
 
 /** Valid but risky jwt configs, reported by `portico validate` and on load. */
 export function jwtWarnings(config: Static<typeof schema>): string[] {
   const out: string[] = [];
   if (config.issuer === undefined && config.audiences === undefined) {
     out.push('checks neither issuer nor audiences: any token signed by these keys is accepted, whoever it was minted for');
+  }
+  if (config.secret !== undefined) {
+    const bytes = Buffer.byteLength(config.secret);
+    const weak = (['HS256', 'HS384', 'HS512'] as const).filter((a) => config.algorithms.includes(a) && bytes < MIN_HMAC_BYTES[a]);
+    if (weak.length > 0) {
+      const need = weak.map((a) => `${a} ${MIN_HMAC_BYTES[a]}`).join(', ');
+      out.push(`secret is ${bytes} bytes, shorter than RFC 7518 needs (${need}): a short secret can be guessed offline from one token`);
+    }
   }
   if (config.jwks_uri !== undefined && plainHttpToAnotherHost(config.jwks_uri)) {
     out.push('jwks_uri uses plain http: keys fetched over it can be tampered with');
