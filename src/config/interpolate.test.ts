@@ -102,3 +102,22 @@ void test('${VAR} works inside flow collections, as written in the docs: [{ key:
   assert.deepEqual(loaded.config.consumers[0]!.credentials['key-auth'], [{ key: 'k-123' }, { key_sha256: '9f86d0' }]);
   assert.equal(loaded.config.listen[0]!.address, '127.0.0.1:8080');
 });
+
+void test('a re-read value goes back to its text where a string is wanted (an API key of 00123 stays "00123")', () => {
+  const text = [
+    'consumers:',
+    '  - username: alice',
+    '    id: ${ALICE_ID}',
+    '    credentials:',
+    '      key-auth: [{ key: ${ALICE_KEY} }]',
+    'max_header_size: ${MAX}',
+    'admin: { token: ${TOKEN} }',
+    '',
+  ].join('\n');
+  const env = { ALICE_KEY: '00123', ALICE_ID: '42', MAX: '65536', TOKEN: 'true' };
+  const loaded = loadConfigText(text, 'keys.yaml', { plugins: fakePlugins, env });
+  assert.deepEqual(loaded.config.consumers[0]!.credentials['key-auth'], [{ key: '00123' }]);
+  assert.equal(loaded.config.consumers[0]!.id, '42');
+  assert.equal(loaded.config.admin.token, 'true');
+  assert.equal(loaded.config.max_header_size, 65536, 'a number setting still gets a number');
+});

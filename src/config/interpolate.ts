@@ -1,5 +1,5 @@
 import { isScalar, parseDocument, visit, type Document } from 'yaml';
-import type { ConfigIssue } from './issues.ts';
+import type { ConfigIssue, Path } from './issues.ts';
 import { unmaskReferences, walkNodes, type SourceMap } from './source.ts';
 
 /** Where `${VAR}` values come from (process.env by default). */
@@ -40,8 +40,18 @@ export function expand(input: string, env: Env): { value: string } | { error: st
   return { value: out };
 }
 
-/** Interpolate every scalar value of the document in place; returns the problems (positioned at the scalar). */
-export function interpolateDocument(doc: Document, env: Env, map: SourceMap): ConfigIssue[] {
+/** A `${VAR}` value re-read as a number, boolean or null, with the text it came from. */
+export interface Reread {
+  readonly path: Path;
+  readonly text: string;
+}
+
+/**
+ * Interpolate every scalar value of the document in place; returns the problems (positioned at the scalar).
+ * Values re-read as YAML into something other than a string are listed in `rereads`, so a setting that wants
+ * a string can have the text back (an API key of `00123` must not become the number 123).
+ */
+export function interpolateDocument(doc: Document, env: Env, map: SourceMap, rereads: Reread[] = []): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   if (!doc.contents) return issues;
   // Keys are never interpolated, but a masked reference in a key must read as the user wrote it.
@@ -56,7 +66,10 @@ export function interpolateDocument(doc: Document, env: Env, map: SourceMap): Co
     if (!text.includes('${')) return;
     const r = expand(text, env);
     if ('error' in r) issues.push(map.issue(path, r.error));
-    else node.value = node.type === 'PLAIN' && WHOLE.test(text) ? reread(r.value) : r.value;
+    else {
+      node.value = node.type === 'PLAIN' && WHOLE.test(text) ? reread(r.value) : r.value;
+      if (typeof node.value !== 'string') rereads.push({ path, text: r.value });
+    }
   });
   return issues;
 }

@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import type { Portico } from './schema.ts';
 import { isRecord } from './data.ts';
 import { configHash } from './hash.ts';
-import { interpolateDocument, type Env } from './interpolate.ts';
-import { ConfigError, sortIssues, type ConfigIssue } from './issues.ts';
+import { interpolateDocument, type Env, type Reread } from './interpolate.ts';
+import { ConfigError, formatPath, sortIssues, type ConfigIssue, type Path, type PathSeg } from './issues.ts';
 import { checkCredentials } from './credentials.ts';
 import { checkPlugins, type PluginLookup } from './plugins.ts';
 import { checkReferences } from './references.ts';
@@ -46,19 +46,31 @@ export function loadConfigText(text: string, file: string, opts: LoadOptions): L
   }
 
   const env: Env = opts.env ?? process.env;
-  const unresolved = interpolateDocument(doc, env, map);
+  const rereads: Reread[] = [];
+  const unresolved = interpolateDocument(doc, env, map, rereads);
   if (unresolved.length > 0) throw new ConfigError(sortIssues(unresolved));
 
   const data: unknown = doc.toJS();
   if (!isRecord(data))
     throw new ConfigError([map.issue([], 'must be a mapping of settings (e.g. `routes: [...]`)')]);
 
-  const schema = validateConfig(data, map);
-  const plugins = checkPlugins(data, opts.plugins, map);
-  const credentials = checkCredentials(data, opts.plugins, map);
-  const refs = checkReferences(data, map);
-  const issues = [...schema.issues, ...plugins.issues, ...credentials, ...refs];
-  if (issues.length > 0 || !schema.ok) throw new ConfigError(sortIssues(issues));
+  const check = () => {
+    const schema = validateConfig(data, map);
+    const plugins = checkPlugins(data, opts.plugins, map);
+    const credentials = checkCredentials(data, opts.plugins, map);
+    const refs = checkReferences(data, map);
+    return { ok: schema.ok, issues: [...schema.issues, ...plugins.issues, ...credentials, ...refs], warnings: plugins.warnings };
+  };
+  let checked = check();
+  // `key: ${ALICE_KEY}` with ALICE_KEY=00123 was re-read as a number; where a string is wanted it is the text.
+  const wanted = new Set(checked.issues.filter((i) => i.message.startsWith('must be a string')).map((i) => i.path));
+  const back = rereads.filter((r) => wanted.has(formatPath(r.path)));
+  if (back.length > 0) {
+    for (const r of back) setAt(data, r.path, r.text);
+    checked = check();
+  }
+  const { issues, warnings } = checked;
+  if (issues.length > 0 || !checked.ok) throw new ConfigError(sortIssues(issues));
 
   // validateConfig returned ok, so ajv has checked `data` against ConfigSchema.
   const config = data as Portico;
@@ -66,7 +78,7 @@ export function loadConfigText(text: string, file: string, opts: LoadOptions): L
     config,
     hash: configHash(config),
     file,
-    warnings: sortIssues(plugins.warnings),
+    warnings: sortIssues(warnings),
     loadedAt: new Date(),
   };
 }
@@ -81,4 +93,11 @@ export async function loadConfigFile(file: string, opts: LoadOptions): Promise<L
     throw new ConfigError([{ path: '', message: `cannot read config file: ${reason}`, file }]);
   }
   return loadConfigText(text, file, opts);
+}
+
+/** Sets the value at `path` inside plain data (every step of the path exists: it came from the same data). */
+function setAt(data: unknown, path: Path, value: unknown): void {
+  let node = data as Record<PathSeg, unknown>;
+  for (let i = 0; i < path.length - 1; i++) node = node[path[i]!] as Record<PathSeg, unknown>;
+  node[path[path.length - 1]!] = value;
 }

@@ -4,6 +4,7 @@ import { schema as oauth2Introspection } from './oauth2-introspection/schema.ts'
 import { schema as jwt } from './jwt/schema.ts';
 import { credentials as jwtCredentials } from './jwt/credentials.ts';
 import { jwtWarnings } from './jwt/warnings.ts';
+import { introspectionWarnings } from './oauth2-introspection/warnings.ts';
 import { schema as keyAuth, credentials as keyAuthCredentials } from './key-auth/schema.ts';
 import { keyAuthWarnings } from './key-auth/warnings.ts';
 import { schema as basicAuth, credentials as basicAuthCredentials } from './basic-auth/schema.ts';
@@ -35,7 +36,7 @@ function lazy(meta: Meta, load: Loader): PluginDefinition {
 /** Every built-in plugin, with how to load its code. Priorities are unique; higher runs first in every phase. */
 export const builtinLoaders: ReadonlyArray<readonly [Meta, Loader]> = [
   [{ name: 'forward-auth', priority: 1800, kind: 'auth', schema: forwardAuth, credentials: null }, () => import('./forward-auth/index.ts')],
-  [{ name: 'oauth2-introspection', priority: 1700, kind: 'auth', schema: oauth2Introspection, credentials: null }, () => import('./oauth2-introspection/index.ts')],
+  [{ name: 'oauth2-introspection', priority: 1700, kind: 'auth', schema: oauth2Introspection, warn: introspectionWarnings as Meta['warn'], credentials: null }, () => import('./oauth2-introspection/index.ts')],
   [{ name: 'jwt', priority: 1450, kind: 'auth', schema: jwt, warn: jwtWarnings as Meta['warn'], credentials: jwtCredentials as Meta['credentials'] }, () => import('./jwt/index.ts')],
   [{ name: 'key-auth', priority: 1250, kind: 'auth', schema: keyAuth, warn: keyAuthWarnings as Meta['warn'], credentials: keyAuthCredentials as Meta['credentials'] }, () => import('./key-auth/index.ts')],
   [{ name: 'basic-auth', priority: 1100, kind: 'auth', schema: basicAuth, credentials: basicAuthCredentials as Meta['credentials'] }, () => import('./basic-auth/index.ts')],

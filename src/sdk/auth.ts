@@ -15,6 +15,12 @@ export const CLAIMS = createSlot<Readonly<Record<string, unknown>>>('auth.claims
 /** Scopes granted to the request (from `scope`/`scp` claims or introspection). */
 export const SCOPES = createSlot<readonly string[]>('auth.scopes');
 
+/**
+ * Groups (roles) the request's credential grants beyond its consumer's configured ones, e.g. from an auth
+ * service's answer; acl allow/deny checks both.
+ */
+export const GROUPS = createSlot<readonly string[]>('auth.groups');
+
 /** Name of the auth plugin that authenticated the request; unset while anonymous or unauthenticated. */
 export const AUTHENTICATED_BY = createSlot<string>('auth.by');
 
@@ -36,6 +42,22 @@ export function authFailure(ctx: Ctx, kind: AuthFailureKind, reason: string, rep
   ctx.set(AUTH_FAILURE, kind);
   ctx.logFields.auth_error = reason;
   return reply;
+}
+
+/**
+ * Set by an auth plugin that could not check the request (its auth server down or slow) and lets it through
+ * under `fail: open`, with `reason` for the access log: `return failedOpen(ctx, reason)`. No identity was
+ * verified: the request goes on as the plugin's anonymous consumer, or as nobody (acl then answers 401), unless
+ * another auth plugin on the route authenticates it.
+ */
+export const FAILED_OPEN = createSlot<true>('auth.failed-open');
+
+/** Marks the request as let through unchecked (`fail: open`); returns nothing, so the hook passes. */
+export function failedOpen(ctx: Ctx, reason: string, anonymous: Ctx['consumer']): undefined {
+  ctx.set(FAILED_OPEN, true);
+  ctx.logFields.auth_error = `${reason} (fail: open)`;
+  ctx.consumer = anonymous;
+  return undefined;
 }
 
 /** WWW-Authenticate challenges of the route's auth plugins when the request runs as anonymous, for a later 401 (acl). */

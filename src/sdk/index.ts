@@ -14,4 +14,4 @@ export type {
 export type { Ctx, Consumer, Reply, ResponseHead, AccessRecord, HeaderMap, RouteInfo } from './context.ts';
 export { createSlot, type Slot } from './slots.ts';
 export { Duration, Size } from './schema.ts';
-export { CREDENTIAL, CLAIMS, SCOPES, AUTHENTICATED_BY, AUTH_FAILURE, AUTH_CHALLENGES, authFailure, type AuthFailureKind } from './auth.ts';
+export { CREDENTIAL, CLAIMS, SCOPES, GROUPS, AUTHENTICATED_BY, AUTH_FAILURE, AUTH_CHALLENGES, FAILED_OPEN, authFailure, failedOpen, type AuthFailureKind } from './auth.ts';

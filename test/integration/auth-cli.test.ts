@@ -68,7 +68,7 @@ test('portico validate checks every consumer credential where it stands, used by
         '      jwt:',
         '        - { algorithm: RS256, public_key: "not a pem", issuer: "https://a.example" }',
         '        - { algorithm: HS256, secret: "0123456789abcdef0123456789abcdef" }',
-        '        - { algorithm: HS256, secret: "short", issuer: i }',
+        '        - { algorithm: ES256, secret: "short", issuer: i }',
         '',
       ].join('\n'),
     );
@@ -83,7 +83,7 @@ test('portico validate checks every consumer credential where it stands, used by
       /credentials\.basic-auth\[0\]\.password_hash: must look like scrypt\$.*portico hash-secret.* \(\S*creds\.yaml:8:/,
       /credentials\.jwt\[0\]\.public_key: not a PEM public key .*\(\S*creds\.yaml:10:/,
       /credentials\.jwt\[1\]: set issuer \(matched to iss\) or key_id \(matched to kid\) \(\S*creds\.yaml:11:/,
-      /credentials\.jwt\[2\]\.algorithm: HS256 needs a secret of at least 32 bytes \(\S*creds\.yaml:12:/,
+      /credentials\.jwt\[2\]\.algorithm: ES256 cannot be used with a secret \(\S*creds\.yaml:12:/,
     ];
     for (const re of expect) assert.ok(lines.some((l) => re.test(l)), `${re} in:\n${lines.join('\n')}`);
     assert.equal(lines.length, expect.length, lines.join('\n'));

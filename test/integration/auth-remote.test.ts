@@ -43,6 +43,14 @@ before(async () => {
     if (auth === 'Bearer slow') return;
     if (auth === 'Bearer ok') {
       res.writeHead(200, { 'x-user-id': 'u-1', 'x-roles': 'admin', 'x-other': 'not copied' }).end();
+    } else if (auth === 'Bearer scoped') {
+      res.writeHead(200, { 'x-scopes': 'read:users write:users', 'x-roles': 'staff, admin' }).end();
+    } else if (auth === 'Bearer big') {
+      res.writeHead(200, { 'x-user-id': 'u-big' }).end(Buffer.alloc(200_000, 0x61));
+    } else if (auth === 'Bearer retry') {
+      res.writeHead(429, { 'retry-after': '7', 'x-auth-reason': 'slow down', 'content-type': 'text/plain' }).end('later');
+    } else if (auth === 'Bearer bare401') {
+      res.writeHead(401).end();
     } else if (auth === 'Bearer deny') {
       res.writeHead(403, { 'content-type': 'text/plain' }).end('no way');
     } else {
@@ -63,6 +71,10 @@ routes:
   - { name: fa-closed, paths: [/fa-closed], service: api, plugins: { forward-auth: { url: "${nothing}/check" } } }
   - { name: fa-anon, paths: [/fa-anon], service: api, plugins: { forward-auth: { url: "${authz.url}/check", anonymous: anonymous } } }
   - { name: fa-key, paths: [/fa-key], service: api, plugins: { forward-auth: { url: "${authz.url}/check" }, key-auth: {} } }
+  - { name: fa-chosen, paths: [/fa-chosen], service: api, plugins: { forward-auth: { url: "${authz.url}/check", request_headers: [Authorization, X-Api-Token] } } }
+  - { name: fa-acl, paths: [/fa-acl], service: api, plugins: { forward-auth: { url: "${authz.url}/check" }, acl: { allow: [admin], scopes: { GET: [read:users], POST: [write:users], DELETE: [delete:users] } } } }
+  - { name: fa-open-acl, paths: [/fa-open-acl], service: api, plugins: { forward-auth: { url: "${nothing}/check", fail: open }, acl: { allow: [admin] } } }
+  - { name: intro-open-bare, paths: [/intro-open-bare], service: api, plugins: { ${intro(', fail: open')} } }
 consumers:
   - { username: alice, id: user_42, credentials: { key-auth: [{ key: alice-key }] } }
   - { username: anonymous, id: anon }
@@ -88,6 +100,7 @@ test('introspection: active token passes with consumer, claims and scopes; the a
   assert.equal(seen['x-consumer-username'], 'alice');
   assert.equal(seen['x-user-id'], 'user_42');
   assert.equal(seen['x-scopes'], 'read:orders');
+  assert.equal(seen['x-client-id'], 'app');
   assert.equal((await call('/intro', bearer('good'))).status, 200);
   assert.equal(introspected.length - n, 1, 'the second request used the cache');
 });
@@ -113,6 +126,12 @@ test('introspection: timeout or error → 503 (fail closed); fail open → anony
   const open = await call('/intro-open', bearer('slow'));
   assert.equal(open.status, 200);
   assert.equal(open.json().headers['x-consumer-username'], 'anonymous');
+  // Without anonymous, fail: open still lets the request on: unauthenticated, with no identity headers.
+  const bare = await call('/intro-open-bare', { ...bearer('broken'), 'x-user-id': 'forged' });
+  assert.equal(bare.status, 200);
+  assert.equal(bare.json().headers['x-user-id'], undefined);
+  assert.equal(bare.json().headers['x-consumer-username'], undefined);
+  assert.equal((await call('/intro-open-bare', bearer('nope'))).status, 401, 'an answer that says inactive is still a refusal');
 });
 
 test('forward-auth: 2xx continues with the chosen response headers; forged copies are dropped', async () => {
@@ -129,6 +148,51 @@ test('forward-auth: 2xx continues with the chosen response headers; forged copie
   assert.equal(check.headers['x-forwarded-uri'], '/fa/orders?id=1');
   assert.equal(check.headers['x-forwarded-proto'], 'http');
   assert.equal(check.headers.authorization, 'Bearer ok');
+});
+
+test('forward-auth: without request_headers every end-to-end header goes to the auth service; with them, only those', async () => {
+  await call('/fa/x', { ...bearer('ok'), 'x-api-token': 't1', 'user-agent': 'qa/1', 'proxy-authorization': 'Basic eDp5' });
+  const all = authz.seen.at(-1)!.headers;
+  assert.equal(all['x-api-token'], 't1');
+  assert.equal(all['user-agent'], 'qa/1');
+  assert.equal(all['proxy-authorization'], undefined, 'hop-by-hop');
+  assert.equal(all.host, new URL(authz.url).host);
+  await call('/fa-chosen/x', { ...bearer('ok'), 'x-api-token': 't2', 'user-agent': 'qa/2' });
+  const chosen = authz.seen.at(-1)!.headers;
+  assert.equal(chosen['x-api-token'], 't2');
+  assert.equal(chosen.authorization, 'Bearer ok');
+  assert.notEqual(chosen['user-agent'], 'qa/2');
+});
+
+test('forward-auth: a pass with a large body still passes', async () => {
+  const r = await call('/fa/x', bearer('big'));
+  assert.equal(r.status, 200);
+  assert.equal(r.json().headers['x-user-id'], 'u-big');
+});
+
+test('forward-auth: a refusal reaches the client with its headers; a bare 401 gets a challenge', async () => {
+  const r = await call('/fa/x', bearer('retry'));
+  assert.equal(r.status, 429);
+  assert.equal(r.headers['retry-after'], '7');
+  assert.equal(r.headers['x-auth-reason'], 'slow down');
+  assert.equal(r.text, 'later');
+  const bare = await call('/fa/x', bearer('bare401'));
+  assert.equal(bare.status, 401);
+  assert.equal(bare.headers['www-authenticate'], 'Bearer realm="portico"');
+});
+
+test('forward-auth with acl: the answer\'s X-Scopes and X-Roles are the scopes and groups acl checks', async () => {
+  assert.equal((await call('/fa-acl/x', bearer('scoped'))).status, 200);
+  const post = await request(`${gw.url}/fa-acl/x`, { method: 'POST', headers: bearer('scoped'), body: '{}' });
+  assert.equal(post.statusCode, 200);
+  await post.body.dump();
+  const del = await request(`${gw.url}/fa-acl/x`, { method: 'DELETE', headers: bearer('scoped') });
+  assert.equal(del.statusCode, 403);
+  assert.match(((await del.body.json()) as { message: string }).message, /missing scope "delete:users"/);
+  // X-Roles: admin but no scopes at all.
+  assert.equal((await call('/fa-acl/x', bearer('ok'))).status, 403);
+  // fail: open lets the request on unauthenticated: a rule that needs an identity answers 401.
+  assert.equal((await call('/fa-open-acl/x', bearer('ok'))).status, 401);
 });
 
 test('forward-auth: any other answer goes to the client as is; upstream never called', async () => {

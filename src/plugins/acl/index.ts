@@ -1,4 +1,4 @@
-import { definePlugin, AUTHENTICATED_BY, AUTH_CHALLENGES, SCOPES } from '../../sdk/index.ts';
+import { definePlugin, AUTHENTICATED_BY, AUTH_CHALLENGES, GROUPS, SCOPES } from '../../sdk/index.ts';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { AclRules } from './rules.ts';
 import { schema } from './schema.ts';
@@ -15,7 +15,7 @@ export default definePlugin({
     const rules = new AclRules(config);
     return {
       onAccess(ctx) {
-        const v = rules.check(ctx.method, ctx.consumer, ctx.get(AUTHENTICATED_BY) !== undefined, ctx.get(SCOPES));
+        const v = rules.check(ctx.method, ctx.consumer, ctx.get(AUTHENTICATED_BY) !== undefined, ctx.get(SCOPES), ctx.get(GROUPS));
         if (v === null) return;
         ctx.logFields.auth_error = `acl: ${v.message}`;
         const headers: OutgoingHttpHeaders = {};

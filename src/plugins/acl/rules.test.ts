@@ -13,6 +13,14 @@ test('groups: deny first, then allow', () => {
   assert.equal(r.check('GET', c('staff'), false, undefined)?.status, 401, 'anonymous: authenticating might help');
 });
 
+test('groups granted by the credential (an auth service\'s roles) count beside the consumer\'s', () => {
+  const r = new AclRules({ allow: ['admins'], deny: ['banned'] });
+  assert.equal(r.check('GET', null, true, undefined, ['admins']), null, 'no consumer, a granted group');
+  assert.equal(r.check('GET', c('staff'), true, undefined, ['admins']), null);
+  assert.equal(r.check('GET', c('admins'), true, undefined, ['banned'])?.status, 403, 'a granted group can deny');
+  assert.equal(r.check('GET', null, true, undefined, ['staff'])?.status, 403);
+});
+
 test('deny alone lets identity-less requests through', () => {
   assert.equal(new AclRules({ deny: ['x'] }).check('GET', null, false, undefined), null);
 });

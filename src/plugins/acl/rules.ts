@@ -9,6 +9,8 @@ export interface AclConfig {
   readonly scopes?: readonly string[] | Readonly<Record<string, readonly string[]>> | undefined;
 }
 
+const NONE: readonly string[] = [];
+
 /** ACL rules compiled for lookups: sets for groups, a map from method to required scopes. */
 export class AclRules {
   private readonly allow: ReadonlySet<string> | null;
@@ -47,12 +49,19 @@ export class AclRules {
    * `authenticated`: an auth plugin verified the caller (an anonymous consumer is not). Failing checks are
    * 403 for an authenticated caller and 401 otherwise: proving who you are might still let you in.
    */
-  check(method: string, consumer: Consumer | null, authenticated: boolean, scopes: readonly string[] | undefined): Verdict {
+  check(
+    method: string,
+    consumer: Consumer | null,
+    authenticated: boolean,
+    scopes: readonly string[] | undefined,
+    granted: readonly string[] = NONE,
+  ): Verdict {
     if (!authenticated && consumer === null) {
       return this.needsIdentity ? { status: 401, code: 'unauthorized', message: 'authentication required' } : null;
     }
     const denied = authenticated ? 403 : 401;
-    const groups = consumer?.groups ?? [];
+    const own = consumer?.groups ?? NONE;
+    const groups = granted.length === 0 ? own : [...own, ...granted];
     if (this.deny !== null) {
       for (const g of groups) if (this.deny.has(g)) return { status: denied, code: 'forbidden', message: 'access denied for this consumer group' };
     }

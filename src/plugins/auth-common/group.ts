@@ -1,5 +1,5 @@
 import type { AuthFailureKind, Consumer, Ctx, HookResult, Reply, RequestHook } from '../../sdk/index.ts';
-import { AUTH_CHALLENGES, AUTH_FAILURE, AUTHENTICATED_BY } from '../../sdk/index.ts';
+import { AUTH_CHALLENGES, AUTH_FAILURE, AUTHENTICATED_BY, FAILED_OPEN } from '../../sdk/index.ts';
 import { ErrorCode } from '../../core/errors.ts';
 import { setIdentityHeaders } from './identity.ts';
 
@@ -22,6 +22,9 @@ class Outcome {
   anonymous: Consumer | null = null;
   /** A member saw credentials and refused them (or could not check them): no anonymous fallback then. */
   refused = false;
+  /** A member could not check and lets the request through (`fail: open`): it goes on, unauthenticated. */
+  open = false;
+  openReason: unknown = undefined;
 
   fail(kind: AuthFailureKind, reply: Reply, reason: unknown): void {
     if (kind !== 'missing') this.refused = true;
@@ -94,8 +97,12 @@ function settle(ctx: Ctx, v: HookResult, st: Outcome | null): Outcome | typeof A
     st.fail(kind, v, ctx.logFields.auth_error);
     // The refusal's reason is kept with it; the log gets the reason of the refusal that wins (or none).
     if (ctx.logFields.auth_error !== undefined) delete ctx.logFields.auth_error;
-  } else if (ctx.consumer !== null) {
-    st.anonymous ??= ctx.consumer;
+  } else {
+    if (ctx.get(FAILED_OPEN) === true && !st.open) {
+      st.open = true;
+      st.openReason = ctx.logFields.auth_error;
+    }
+    if (ctx.consumer !== null) st.anonymous ??= ctx.consumer;
   }
   // A refused (or anonymous) member leaves no identity behind for the next one to trip over.
   ctx.consumer = null;
@@ -109,9 +116,12 @@ function classify(status: number): AuthFailureKind {
 }
 
 function finish(ctx: Ctx, st: Outcome | null): HookResult {
-  if (st !== null && !st.refused && st.anonymous !== null) {
+  // fail: open lets the request on whatever the other members said; as anonymous when one is set.
+  if (st !== null && (st.open || (!st.refused && st.anonymous !== null))) {
     // auth_error stays: it says why the request runs as anonymous (e.g. an auth server down under fail: open).
+    if (st.open) ctx.logFields.auth_error = st.openReason;
     ctx.consumer = st.anonymous;
+    if (st.anonymous === null) return undefined;
     if (st.challenges.length > 0) {
       const prior = ctx.get(AUTH_CHALLENGES);
       const own = prior === undefined ? [] : typeof prior === 'string' ? [prior] : prior;

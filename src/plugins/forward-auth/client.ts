@@ -1,4 +1,5 @@
 import { readBounded } from '../../core/read-bounded.ts';
+import { connectionTokens, isHopByHop } from '../../core/headers.ts';
 import { Pool } from '../../upstream/undici-pool.ts';
 import type { Ctx } from '../../sdk/index.ts';
 
@@ -11,30 +12,50 @@ export interface AuthAnswer {
 
 export class AuthServiceUnavailable extends Error {}
 
+const EMPTY = Buffer.alloc(0);
+
+/** Client headers never passed on to the auth service when all are (`request_headers` unset): it gets a bodiless GET of its own. */
+const NOT_SENT = new Set(['host', 'content-length', 'transfer-encoding', 'expect']);
+
 /**
  * The auth-service call: GET `url` with the original method, URI, host, scheme and client IP in
- * X-Forwarded-* and the chosen request headers; over one keep-alive pool.
+ * X-Forwarded-* and the chosen request headers (all end-to-end ones when none are chosen); over one
+ * keep-alive pool.
  */
 export class AuthService {
   private readonly pool: Pool;
   private readonly path: string;
   private readonly host: string;
-  private readonly requestHeaders: readonly string[];
+  /** Lower-case names, or null for every end-to-end header. */
+  private readonly requestHeaders: readonly string[] | null;
   private readonly timeoutMs: number;
   private readonly maxBody: number;
 
-  constructor(url: string, requestHeaders: readonly string[], timeoutMs: number, maxBody: number) {
+  constructor(url: string, requestHeaders: readonly string[] | null, timeoutMs: number, maxBody: number) {
     const u = new URL(url);
     this.pool = new Pool(u.origin, { connections: 128, keepAliveTimeout: 4_000 });
     this.path = `${u.pathname}${u.search}`;
     this.host = u.host;
-    this.requestHeaders = requestHeaders.map((h) => h.toLowerCase());
+    this.requestHeaders = requestHeaders === null ? null : requestHeaders.map((h) => h.toLowerCase());
     this.timeoutMs = timeoutMs;
     this.maxBody = maxBody;
   }
 
   async check(ctx: Ctx): Promise<AuthAnswer> {
-    const headers: Record<string, string | string[]> = {
+    const headers: Record<string, string | string[]> = {};
+    if (this.requestHeaders === null) {
+      const named = connectionTokens(ctx.headers.connection);
+      for (const name in ctx.headers) {
+        const v = ctx.headers[name];
+        if (v !== undefined && !NOT_SENT.has(name) && !isHopByHop(name, named)) headers[name] = v;
+      }
+    } else {
+      for (const name of this.requestHeaders) {
+        const v = ctx.headers[name];
+        if (v !== undefined) headers[name] = v;
+      }
+    }
+    Object.assign(headers, {
       host: this.host,
       'x-forwarded-method': ctx.method,
       'x-forwarded-uri': ctx.rawQuery === '' ? ctx.path : `${ctx.path}?${ctx.rawQuery}`,
@@ -42,11 +63,7 @@ export class AuthService {
       'x-forwarded-proto': ctx.scheme,
       'x-forwarded-for': ctx.clientIp,
       'x-request-id': ctx.id,
-    };
-    for (const name of this.requestHeaders) {
-      const v = ctx.headers[name];
-      if (v !== undefined) headers[name] = v;
-    }
+    });
     try {
       const res = await this.pool.request({
         method: 'GET',
@@ -56,6 +73,11 @@ export class AuthService {
         bodyTimeout: this.timeoutMs,
         signal: AbortSignal.timeout(this.timeoutMs),
       });
+      if (res.statusCode >= 200 && res.statusCode < 300) {
+        // A pass's body is never used: read past it whatever its size (the connection stays reusable).
+        await res.body.dump({ limit: Number.MAX_SAFE_INTEGER });
+        return { status: res.statusCode, headers: res.headers, body: EMPTY };
+      }
       const body = await readBounded(res.body as AsyncIterable<Buffer>, this.maxBody);
       if (body === null) {
         res.body.destroy();

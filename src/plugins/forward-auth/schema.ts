@@ -1,6 +1,8 @@
 import { Type, Duration } from '../../sdk/index.ts';
 
-const HeaderName = Type.String({ minLength: 1, pattern: '^[A-Za-z0-9!#$%&\'*+.^_`|~-]+$' });
+const headerName = (opts: { default?: string; description?: string } = {}) =>
+  Type.String({ minLength: 1, pattern: '^[A-Za-z0-9!#$%&\'*+.^_`|~-]+$', ...opts });
+const HeaderName = headerName();
 
 export const schema = Type.Object(
   {
@@ -8,13 +10,22 @@ export const schema = Type.Object(
       pattern: '^https?://[^\\s/?#]+',
       description: 'the auth service; it gets a GET with X-Forwarded-Method/-Uri/-Host/-Proto/-For and request_headers',
     }),
-    request_headers: Type.Array(HeaderName, {
-      default: ['Authorization', 'Cookie'],
-      description: 'client request headers sent to the auth service',
-    }),
+    request_headers: Type.Optional(
+      Type.Array(HeaderName, {
+        description: 'client request headers sent to the auth service; unset: all of them except hop-by-hop ones (as Traefik does)',
+      }),
+    ),
     response_headers: Type.Array(HeaderName, {
       default: [],
       description: 'headers of a 2xx auth answer copied onto the upstream request (e.g. X-User-ID, X-Roles); client copies are removed',
+    }),
+    scopes_header: headerName({
+      default: 'X-Scopes',
+      description: 'header of a 2xx auth answer listing the granted scopes (space or comma separated), checked by acl scopes',
+    }),
+    groups_header: headerName({
+      default: 'X-Roles',
+      description: 'header of a 2xx auth answer listing the caller\'s roles (space or comma separated), checked by acl allow/deny as groups',
     }),
     consumer_header: Type.Optional(
       Type.String({
@@ -25,13 +36,14 @@ export const schema = Type.Object(
     timeout: Duration({ default: '5s', description: 'timeout of one auth call' }),
     fail: Type.Union([Type.Literal('closed'), Type.Literal('open')], {
       default: 'closed',
-      description: 'auth service down or slow: closed → 503; open → the request continues',
+      description: 'auth service down or slow: closed → 503; open → the request continues unauthenticated (as anonymous if set)',
     }),
     max_body_size: Type.Integer({ minimum: 0, default: 65536, description: 'largest refusal body relayed to the client, bytes' }),
     anonymous: Type.Optional(
       Type.String({
         minLength: 1,
-        description: 'consumer (username or id) to run as when the request carries none of request_headers (the auth service is then not asked)',
+        description:
+          'consumer (username or id) to run as when the request carries none of request_headers (unset: Authorization, Cookie); the auth service is then not asked',
       }),
     ),
   },

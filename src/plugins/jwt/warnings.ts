@@ -1,6 +1,7 @@
 import type { Static } from '../../sdk/index.ts';
 import type { schema } from './schema.ts';
 import { MIN_HMAC_BYTES } from './algorithms.ts';
+import { plainHttpToAnotherHost } from '../auth-common/urls.ts';
 
 /** Valid but risky jwt configs, reported by `portico validate` and on load. */
 export function jwtWarnings(config: Static<typeof schema>): string[] {
@@ -23,17 +24,4 @@ export function jwtWarnings(config: Static<typeof schema>): string[] {
     out.push('uri_param_names without hide_credentials forwards tokens upstream in the query string');
   }
   return out;
-}
-
-/** An http: URL whose host is not this machine (loopback by name or address, as the URL parser reads it). */
-function plainHttpToAnotherHost(uri: string): boolean {
-  let u: URL;
-  try {
-    u = new URL(uri);
-  } catch {
-    return false; // the schema already refuses it
-  }
-  if (u.protocol !== 'http:') return false;
-  const host = u.hostname;
-  return !(host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host));
 }

@@ -1,4 +1,4 @@
-import { definePlugin, AUTHENTICATED_BY, CLAIMS, CREDENTIAL, SCOPES } from '../../sdk/index.ts';
+import { definePlugin, AUTHENTICATED_BY, CLAIMS, CREDENTIAL, SCOPES, failedOpen } from '../../sdk/index.ts';
 import type { Consumer, Ctx, HookResult } from '../../sdk/index.ts';
 import { parseDuration } from '../../core/duration.ts';
 import { TtlCache } from '../auth-common/cache.ts';
@@ -8,6 +8,7 @@ import { afterScheme, authUnavailable, bearerChallenge, conflictingRawHeader, he
 import { tokenKeyOn } from '../auth-common/secrets.ts';
 import { Introspector, IntrospectionUnavailable } from './client.ts';
 import { schema } from './schema.ts';
+import { introspectionWarnings } from './warnings.ts';
 
 /** An introspection answer as the request needs it; `null` identity fields for inactive tokens. */
 interface Answer {
@@ -129,7 +130,7 @@ export default definePlugin({
           (err: unknown) => {
             if (!(err instanceof IntrospectionUnavailable)) throw err;
             const reason = `oauth2-introspection: ${err.message}`;
-            if (failOpen) return missing(ctx, reason);
+            if (failOpen) return failedOpen(ctx, reason, anonymous);
             return authUnavailable(ctx, reason, 'the token could not be checked, try again later');
           },
         );
@@ -139,4 +140,5 @@ export default definePlugin({
       },
     };
   },
+  warn: introspectionWarnings,
 });

@@ -21,7 +21,7 @@ export const schema = Type.Object(
       description: 'introspection endpoint down or slow: closed → 503; open → the token counts as absent (anonymous, or another auth plugin, may still let the request in)',
     }),
     claims_to_headers: Type.Record(Type.String({ minLength: 1 }), HeaderName, {
-      default: { sub: 'X-User-ID', scope: 'X-Scopes' },
+      default: { sub: 'X-User-ID', scope: 'X-Scopes', client_id: 'X-Client-ID' },
       description: 'introspection field → upstream header (arrays joined with spaces); client copies are removed',
     }),
     consumer_claim: Type.String({
