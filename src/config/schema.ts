@@ -117,7 +117,7 @@ export const ConfigSchema = Type.Object(
     }),
     max_body_size: Size({ default: '10mb', description: 'largest request body; larger → 413' }),
     max_header_size: Size({
-      default: '128kb',
+      default: '256kb',
       description: 'largest request head; larger → 431 (room for large bearer tokens, which auth plugins then judge with 401)',
     }),
     max_headers: Type.Integer({ minimum: 1, default: 100, description: 'most request headers; more → 400' }),

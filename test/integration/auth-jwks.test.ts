@@ -8,6 +8,7 @@ import { sign, testKey, nowS, startJwks, type JwksServer, type TestKey } from '.
 let up: FakeUpstream;
 let gw: TestGateway;
 let jwks: JwksServer;
+let jwks2: JwksServer; // for the routes with default refresh settings and a short TTL
 let k1: TestKey;
 let k2: TestKey;
 
@@ -16,6 +17,7 @@ before(async () => {
   k2 = await testKey('ES256', 'k2');
   up = await startUpstream();
   jwks = await startJwks([k1.jwk]);
+  jwks2 = await startJwks([k1.jwk]);
   // min_refresh 0: every unknown kid may refetch, so the test needs no clock; the unit tests cover the limit.
   gw = await startGateway(`
 services:
@@ -26,17 +28,28 @@ routes:
     service: api
     plugins:
       jwt: { jwks_uri: "${jwks.url}", jwks_min_refresh: 0, issuer: iss }
+  - name: defaults
+    paths: [/defaults]
+    service: api
+    plugins:
+      jwt: { jwks_uri: "${jwks2.url}", issuer: iss }
+  - name: ttl
+    paths: [/ttl]
+    service: api
+    plugins:
+      jwt: { jwks_uri: "${jwks2.url}", issuer: iss, jwks_cache_ttl: 300ms }
 `);
 });
 after(async () => {
   await gw?.stop();
   await up.close();
   await jwks.close();
+  await jwks2.close();
 });
 
-async function status(key: TestKey | string, kid?: string): Promise<number> {
+async function status(key: TestKey | string, kid?: string, path = '/'): Promise<number> {
   const t = typeof key === 'string' ? key : await sign({ iss: 'iss', sub: 's', exp: nowS(60) }, { ...key, kid: kid ?? key.kid });
-  const r = await request(`${gw.url}/`, { headers: { authorization: `Bearer ${t}` } });
+  const r = await request(`${gw.url}${path}`, { headers: { authorization: `Bearer ${t}` } });
   await r.body.dump();
   return r.statusCode;
 }
@@ -63,4 +76,27 @@ test('a failing JWKS endpoint keeps the last good key set', async () => {
   assert.equal(await status(k1), 401); // unknown kid → refetch fails
   assert.equal(await status(k2), 200); // last good set still serves
   jwks.setStatus(200);
+});
+
+test('default settings: a kid published after the start is picked up by the first token naming it', async () => {
+  jwks2.setKeys([k1.jwk]);
+  assert.equal(await status(k1, undefined, '/defaults'), 200);
+  jwks2.setKeys([k1.jwk, k2.jwk]);
+  assert.equal(await status(k2, undefined, '/defaults'), 200, 'the start-up fetch does not count against jwks_min_refresh');
+  const before = jwks2.hits();
+  assert.equal(await status(k2, 'junk-1', '/defaults'), 401);
+  assert.equal(await status(k2, 'junk-2', '/defaults'), 401);
+  assert.equal(jwks2.hits(), before, 'further unknown kids wait for jwks_min_refresh');
+});
+
+test('jwks_cache_ttl: a key removed from the set stops working once the TTL passes, cached tokens included', async () => {
+  jwks2.setKeys([k1.jwk, k2.jwk]);
+  await new Promise((r) => setTimeout(r, 350));
+  const t1 = await sign({ iss: 'iss', sub: 's', exp: nowS(60) }, k1);
+  assert.equal(await status(t1, undefined, '/ttl'), 200);
+  assert.equal(await status(t1, undefined, '/ttl'), 200, 'cached');
+  jwks2.setKeys([k2.jwk]);
+  await new Promise((r) => setTimeout(r, 350));
+  assert.equal(await status(t1, undefined, '/ttl'), 401, 'the first request after the TTL is judged against the new set');
+  assert.equal(await status(k2, undefined, '/ttl'), 200);
 });

@@ -33,7 +33,6 @@ before(async () => {
   jwks = await startJwks([...keys.values()].map((k) => k.jwk));
   gw = await startGateway(
     `
-max_header_size: 1mb
 services:
   - { name: api, url: ${up.url} }
 routes:

@@ -156,13 +156,21 @@ export default definePlugin({
       const alg = p.alg;
       if (!isAlg(alg) || !allowed.has(alg)) return invalid(ctx, `algorithm ${alg.slice(0, 16)} not allowed`);
       if (jwks !== null) {
-        jwks.tick();
         if (p.kid !== undefined && !ring.knowsKid(p.kid)) {
           const refetch = jwks.refetchForUnknownKid();
           if (refetch !== null) return refetch.then(() => finish(ctx, p, alg, cacheKey));
         }
       }
       return finish(ctx, p, alg, cacheKey);
+    };
+
+    /** A verified token from the cache (if its key set is unchanged), else a verification. */
+    const judge = (ctx: Ctx, token: string, cacheKey: string): HookResult | Promise<HookResult> => {
+      if (useCache) {
+        const hit = cache.get(cacheKey, clock.now());
+        if (hit !== undefined && hit.version === (jwks?.version ?? 0)) return accept(ctx, hit);
+      }
+      return verify(ctx, token, cacheKey);
     };
 
     return {
@@ -179,13 +187,12 @@ export default definePlugin({
         }
         if (token.length > maxSize) return invalid(ctx, 'token too large');
         const cacheKey = useCache ? tokenKeyOn(ctx.raw.socket ?? null, token) : '';
-        if (useCache) {
-          const hit = cache.get(cacheKey, clock.now());
-          if (hit !== undefined && hit.version === (jwks?.version ?? 0)) return accept(ctx, hit);
+        if (jwks !== null) {
+          // The first fetch, or a refetch of a set past its TTL: judged against the keys it brings.
+          const wait = jwks.waitFirst() ?? jwks.tick();
+          if (wait !== null) return wait.then(() => judge(ctx, token, cacheKey));
         }
-        const first = jwks?.waitFirst();
-        if (first) return first.then(() => verify(ctx, token, cacheKey));
-        return verify(ctx, token, cacheKey);
+        return judge(ctx, token, cacheKey);
       },
       close() {
         jwksHandle?.release();

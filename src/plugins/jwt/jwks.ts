@@ -5,7 +5,7 @@ import { jwkEntry, type KeyEntry } from './keys.ts';
 
 export interface JwksOptions {
   readonly uri: string;
-  /** Least time between two fetches caused by unknown `kid`s (and between retries after a failure). */
+  /** Least time between two fetches caused by unknown `kid`s (and between background retries after a failure). */
   readonly minRefreshMs: number;
   /** Age after which the set is refreshed in the background (the current set keeps serving meanwhile). */
   readonly cacheTtlMs: number;
@@ -17,8 +17,9 @@ const MAX_JWKS_BYTES = 1024 * 1024;
 
 /**
  * A remote JWKS, fetched without blocking startup and cached. Unknown `kid`s trigger a refetch at most once
- * per `minRefreshMs`; a failed fetch keeps the last good set. `version` changes whenever the set does, so
- * verified-token caches can drop tokens whose key was removed.
+ * per `minRefreshMs` (the first one at once, whenever the set was last fetched); a set older than the cache
+ * TTL is refetched before the next token is judged. A failed fetch keeps the last good set. `version`
+ * changes whenever the set does, so verified-token caches can drop tokens whose key was removed.
  */
 export class JwksSet {
   version = 0;
@@ -28,6 +29,9 @@ export class JwksSet {
   private lastBody = '';
   private fetchedAt = Number.NEGATIVE_INFINITY;
   private attemptedAt = Number.NEGATIVE_INFINITY;
+  private kidRefetchAt = Number.NEGATIVE_INFINITY;
+  /** The last fetch failed: the endpoint is not waited for until one succeeds again. */
+  private failing = false;
   private pending: Promise<void> | null = null;
   private readonly opts: JwksOptions;
   private readonly clock: Clock;
@@ -60,21 +64,28 @@ export class JwksSet {
   }
 
   /**
-   * Called per verification: refreshes in the background once the set is older than the cache TTL. After a
-   * failed attempt the next waits min(cache TTL, min refresh), so a down endpoint is not asked per request and
-   * a TTL shorter than the min refresh still holds.
+   * Called per token (cached ones too): once the set is older than the cache TTL it is refetched, and the
+   * fetch is returned to wait for, so a key removed from the set stops working from the first token judged
+   * after the TTL. While the endpoint is failing the retries run in the background (the last good set serves)
+   * and the next one waits min(cache TTL, min refresh): a down endpoint is neither asked per request nor
+   * stalls every request.
    */
-  tick(): void {
+  tick(): Promise<void> | null {
     const now = this.clock.monotonic();
-    if (this.pending === null && now - this.fetchedAt >= this.opts.cacheTtlMs) {
-      if (now - this.attemptedAt >= Math.min(this.opts.minRefreshMs, this.opts.cacheTtlMs)) void this.refresh();
+    if (now - this.fetchedAt < this.opts.cacheTtlMs) return null;
+    if (this.pending === null) {
+      if (now - this.attemptedAt < Math.min(this.opts.minRefreshMs, this.opts.cacheTtlMs)) return null;
+      void this.refresh();
     }
+    return this.failing ? null : this.pending;
   }
 
-  /** An unknown kid: a refetch to wait for, or null when one ran less than `minRefreshMs` ago. */
+  /** An unknown kid: a refetch to wait for, or null when an unknown kid caused one less than `minRefreshMs` ago. */
   refetchForUnknownKid(): Promise<void> | null {
     if (this.pending !== null) return this.pending;
-    if (this.clock.monotonic() - this.attemptedAt < this.opts.minRefreshMs) return null;
+    const now = this.clock.monotonic();
+    if (now - this.kidRefetchAt < this.opts.minRefreshMs) return null;
+    this.kidRefetchAt = now;
     return this.refresh();
   }
 
@@ -83,9 +94,11 @@ export class JwksSet {
     const p = this.fetchOnce().then(
       () => {
         this.pending = null;
+        this.failing = false;
       },
       (err: unknown) => {
         this.pending = null;
+        this.failing = true;
         this.logger.warn({ jwks_uri: this.opts.uri, err: (err as Error).message }, 'JWKS fetch failed; keeping the last good key set');
       },
     );

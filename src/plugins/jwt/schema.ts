@@ -23,7 +23,7 @@ export const schema = Type.Object(
       Type.String({ pattern: '^https?://[^\\s/?#]+', description: 'JWKS endpoint of the token issuer (e.g. https://issuer/.well-known/jwks.json)' }),
     ),
     jwks_min_refresh: Duration({ default: '30s', description: 'least time between JWKS refetches caused by an unknown kid' }),
-    jwks_cache_ttl: Duration({ default: '10m', description: 'JWKS age after which it is refreshed in the background' }),
+    jwks_cache_ttl: Duration({ default: '10m', description: 'JWKS age after which it is refetched (the next token waits for the new set)' }),
     jwks_timeout: Duration({ default: '5s', description: 'timeout of one JWKS fetch' }),
     issuer: Type.Optional(
       Type.Union([Type.String({ minLength: 1 }), Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })], {
