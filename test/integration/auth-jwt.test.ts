@@ -56,6 +56,11 @@ routes:
     service: api
     plugins:
       jwt: { secret: "${SECRET}", issuer: "${ISS}", cookie_names: [session], uri_param_names: [access_token], hide_credentials: true }
+  - name: skew
+    paths: [/skew]
+    service: api
+    plugins:
+      jwt: { secret: "${SECRET}", issuer: "${ISS}", clock_skew: 60, max_age: 3600 }
   - name: short
     paths: [/short]
     service: api
@@ -95,6 +100,13 @@ for (const alg of ['HS256', 'HS384', 'HS512'] as const) {
   });
 }
 
+test('clock_skew and max_age as bare numbers are seconds, like the claims', async () => {
+  const hs = (c: Record<string, unknown>) => sign(claims(c), { secret: SECRET, alg: 'HS256' });
+  assert.equal((await call('/skew', bearer(await hs({ exp: nowS(-30), iat: nowS(-600) })))).status, 200, 'within 60 s of skew');
+  assert.equal((await call('/skew', bearer(await hs({ exp: nowS(-90), iat: nowS(-600) })))).status, 401);
+  assert.equal((await call('/skew', bearer(await hs({ iat: nowS(-3700) })))).status, 401, 'older than max_age 3600 s (+60 s skew)');
+});
+
 test('a secret shorter than RFC 7518 wants still verifies every HS algorithm (validate warns about it)', async () => {
   for (const alg of ['HS256', 'HS384', 'HS512'] as const) {
     assert.equal((await call('/short', bearer(await sign(claims(), { secret: 'my-secret', alg })))).status, 200, alg);
@@ -123,6 +135,8 @@ test('consumer credential matched by iss: the consumer is set and sent upstream'
 const refused: [string, () => Promise<string>, RegExp][] = [
   ['expired', () => sign(claims({ exp: nowS(-120) }), keys.get('RS256')!), /expired/],
   ['not yet valid (nbf)', () => sign(claims({ nbf: nowS(600) }), keys.get('ES256')!), /not yet valid/],
+  ['expired 10 s ago (default clock_skew 5s)', () => sign(claims({ exp: nowS(-10) }), keys.get('RS256')!), /expired/],
+  ['valid in 10 s (nbf, default clock_skew 5s)', () => sign(claims({ nbf: nowS(10) }), keys.get('RS256')!), /not yet valid/],
   ['wrong iss', () => sign(claims({ iss: 'https://evil.test' }), keys.get('RS256')!), /wrong issuer/],
   ['wrong aud', () => sign(claims({ aud: 'other-api' }), keys.get('RS256')!), /wrong audience/],
   ['missing required claim', () => sign(claims({ sub: undefined }), keys.get('EdDSA')!), /missing claim sub/],

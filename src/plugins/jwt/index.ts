@@ -1,6 +1,6 @@
 import { definePlugin, AUTHENTICATED_BY, CLAIMS, CREDENTIAL, SCOPES } from '../../sdk/index.ts';
 import type { Consumer, Ctx, HookResult } from '../../sdk/index.ts';
-import { parseDuration } from '../../core/duration.ts';
+import { parseDuration, type Duration } from '../../core/duration.ts';
 import { parseSize } from '../../core/size.ts';
 import { TtlCache } from '../auth-common/cache.ts';
 import { applyHeaders, ClaimHeaders, scopesOf, type HeaderPairs } from '../auth-common/claims.ts';
@@ -26,6 +26,15 @@ interface Verified {
   readonly headers: HeaderPairs;
   /** JWKS version it was verified against: a changed set re-verifies (a removed key stops working). */
   readonly version: number;
+}
+
+/**
+ * A claim-time setting in seconds. Unlike the gateway's other durations (bare numbers are milliseconds, as in
+ * Kong's timeouts), a bare `clock_skew: 30` or `max_age: 3600` is seconds: JWT times are seconds, and so are
+ * these settings in Kong, Envoy and the JWT libraries.
+ */
+function claimSeconds(d: Duration): number {
+  return typeof d === 'number' ? d : parseDuration(d) / 1000;
 }
 
 /** Tokens without exp are remembered at most this long. */
@@ -73,8 +82,8 @@ export default definePlugin({
       issuers,
       audiences: config.audiences ? new Set(config.audiences) : null,
       required: config.required_claims,
-      skew: parseDuration(config.clock_skew) / 1000,
-      maxAge: config.max_age === undefined ? null : parseDuration(config.max_age) / 1000,
+      skew: claimSeconds(config.clock_skew),
+      maxAge: config.max_age === undefined ? null : claimSeconds(config.max_age),
     };
     const sources: TokenSources = {
       headers: config.header_names.map((h) => h.toLowerCase()),

@@ -37,8 +37,8 @@ export const schema = Type.Object(
       default: [],
       description: 'claims every token must carry (e.g. [exp, sub])',
     }),
-    clock_skew: Duration({ default: '30s', description: 'leeway for exp, nbf and iat' }),
-    max_age: Type.Optional(Duration({ description: 'refuse tokens whose iat is older than this' })),
+    clock_skew: Duration({ default: '5s', description: 'leeway for exp, nbf and iat; a bare number is seconds, like the claims' }),
+    max_age: Type.Optional(Duration({ description: 'refuse tokens whose iat is older than this; a bare number is seconds, like the claims' })),
     header_names: Type.Array(HeaderName, {
       default: ['authorization'],
       description: 'headers carrying the token (`Bearer ` prefix; required in Authorization, optional elsewhere)',
