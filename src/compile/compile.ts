@@ -180,6 +180,7 @@ function consumerDecls(consumers: readonly ConsumerConfig[]): ConsumerDecl[] {
     username: c.username,
     custom_id: c.custom_id,
     groups: c.groups,
+    scopes: c.scopes,
     credentials: c.credentials,
   }));
 }

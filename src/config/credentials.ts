@@ -11,6 +11,8 @@ import { validatePluginConfig } from './validate.ts';
  */
 export function checkCredentials(config: unknown, lookup: PluginLookup, map: SourceMap): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
+  // type → unique value → the first consumer that has it (by username, for the message).
+  const seen = new Map<string, Map<string, string>>();
   const consumers = isRecord(config) ? config.consumers : undefined;
   if (!Array.isArray(consumers)) return issues;
   consumers.forEach((consumer: unknown, i) => {
@@ -31,11 +33,20 @@ export function checkCredentials(config: unknown, lookup: PluginLookup, map: Sou
       list.forEach((item: unknown, j) => {
         const r = validatePluginConfig(spec.schema, item, [...path, j], map);
         issues.push(...r.issues);
-        if (!r.ok || !isRecord(item) || spec.check === undefined) return;
-        const bad = spec.check(item as never);
+        if (!r.ok || !isRecord(item)) return;
+        const bad = spec.check?.(item as never);
         if (bad !== undefined) {
           issues.push(map.issue(bad.field === '' ? [...path, j] : [...path, j, bad.field], bad.message));
+          return;
         }
+        const u = spec.unique?.(item as never);
+        if (u === undefined) return;
+        let byValue = seen.get(type);
+        if (byValue === undefined) seen.set(type, (byValue = new Map()));
+        const owner = byValue.get(u.value);
+        const name = isRecord(consumer) && typeof consumer.username === 'string' ? consumer.username : `#${i}`;
+        if (owner === undefined) byValue.set(u.value, name);
+        else issues.push(map.issue([...path, j, u.field], `the same ${u.what} is already used by consumer ${owner}`));
       });
     }
   });

@@ -54,6 +54,12 @@ export function loadConfigText(text: string, file: string, opts: LoadOptions): L
   if (!isRecord(data))
     throw new ConfigError([map.issue([], 'must be a mapping of settings (e.g. `routes: [...]`)')]);
 
+  // A consumer's id defaults to its username (Kong would generate one; a stable, readable one is better here).
+  if (Array.isArray(data.consumers)) {
+    for (const c of data.consumers as unknown[]) {
+      if (isRecord(c) && c.id === undefined && typeof c.username === 'string') c.id = c.username;
+    }
+  }
   const check = () => {
     const schema = validateConfig(data, map);
     const plugins = checkPlugins(data, opts.plugins, map);

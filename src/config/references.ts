@@ -65,6 +65,21 @@ export function checkReferences(config: unknown, map: SourceMap): ConfigIssue[] 
     });
   });
 
+  // Every auth plugin's `anonymous` names a consumer (by username or id).
+  const consumerNames = new Set<unknown>(consumers.flatMap((c) => (isRecord(c) ? [c.username, c.id] : [])));
+  const anonymous = (plugins: unknown, at: (string | number)[]): void => {
+    if (!isRecord(plugins)) return;
+    for (const [name, cfg] of Object.entries(plugins)) {
+      if (isRecord(cfg) && typeof cfg.anonymous === 'string' && !consumerNames.has(cfg.anonymous)) {
+        out.push(map.issue([...at, 'plugins', name, 'anonymous'], `no consumer with username or id "${cfg.anonymous}"`));
+      }
+    }
+  };
+  anonymous(config.plugins, []);
+  services.forEach((s, i) => anonymous(isRecord(s) ? s.plugins : undefined, ['services', i]));
+  routes.forEach((r, i) => anonymous(isRecord(r) ? r.plugins : undefined, ['routes', i]));
+  consumers.forEach((c, i) => anonymous(isRecord(c) ? c.plugins : undefined, ['consumers', i]));
+
   list(config.trusted_proxies).forEach((c, i) => {
     if (typeof c === 'string' && !isValidCidr(c)) {
       out.push(

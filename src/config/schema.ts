@@ -76,10 +76,15 @@ export const RouteSchema = Type.Object(
 
 export const ConsumerSchema = Type.Object(
   {
-    username: Name,
-    id: Type.String({ minLength: 1, maxLength: 256 }),
+    // Any printable name (e-mail addresses, "Bob Smith"), as in Kong; no "/" (it names the consumer in admin paths).
+    username: Type.String({ minLength: 1, maxLength: 256, pattern: '^[^\\s/\\x00-\\x1f\\x7f][^/\\x00-\\x1f\\x7f]*$' }),
+    id: Type.String({ minLength: 1, maxLength: 256, description: 'X-Consumer-ID; defaults to the username' }),
     custom_id: Type.Optional(Type.String()),
     groups: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
+    scopes: Type.Array(Type.String({ minLength: 1 }), {
+      default: [],
+      description: 'scopes this consumer has when it authenticates with an API key or password (acl scopes); tokens carry their own',
+    }),
     credentials: Type.Record(Type.String(), Type.Array(Type.Record(Type.String(), Type.Unknown())), {
       default: {},
       description: 'auth plugin name → list of credentials; each auth plugin validates its own',

@@ -7,13 +7,12 @@ import type { AccessRecord } from '../sdk/context.ts';
 type Destination = ReturnType<typeof pino.destination>;
 
 /**
- * Characters collected before handing a batch to the stream (one write syscall per ~10 lines at
- * gateway rates). Quiet periods are covered by FLUSH_INTERVAL_MS so `tail -f` never waits on
- * traffic.
+ * Characters collected before handing a batch to the stream. A partial batch goes out once the event
+ * loop has run the I/O callbacks of this turn (setImmediate): under load that batches the lines of every
+ * request finished in one turn into one write, and a quiet gateway's line is in the file about a
+ * millisecond after its response, so `tail -f` (or a test reading the log) never waits on traffic.
  */
 const BATCH_CHARS = 4096;
-/** A line reaches the target at most about this long after `write()`, even in a partial batch. */
-const FLUSH_INTERVAL_MS = 1000;
 /**
  * Cap on bytes queued for a stalled target (a full disk, a blocked stdout pipe). Past it batches
  * are dropped and their lines counted (`dropped`) rather than growing the heap until the gateway
@@ -43,7 +42,7 @@ export class AccessLog {
   /** Lines not yet handed to the stream (see BATCH_CHARS). */
   #pending = '';
   #dropped = 0;
-  #timer: NodeJS.Timeout | null = null;
+  #immediate: NodeJS.Immediate | null = null;
   #onExit: (() => void) | null = null;
   #closing: Promise<void> | null = null;
   /**
@@ -92,8 +91,6 @@ export class AccessLog {
       this.#dropped += countLines(batch);
     });
 
-    // unref: a partial batch must not keep a finished process alive; the exit hook writes it.
-    this.#timer = setInterval(() => this.#handOver(), FLUSH_INTERVAL_MS).unref();
     // pino's own exit hook flushes the stream but cannot see #pending; on a crash or process.exit()
     // the last lines are the ones worth having.
     this.#onExit = () => {
@@ -141,8 +138,15 @@ export class AccessLog {
       this.#dest.write(pending);
     } else {
       this.#pending = pending;
+      // unref: a partial batch must not keep a finished process alive; the exit hook writes it.
+      this.#immediate ??= setImmediate(this.#handOverSoon).unref();
     }
   }
+
+  readonly #handOverSoon = (): void => {
+    this.#immediate = null;
+    this.#handOver();
+  };
 
   /** Resolves once every line written so far has been handed to the OS. */
   flush(): Promise<void> {
@@ -165,7 +169,8 @@ export class AccessLog {
     const dest = this.#dest;
     this.#handOver();
     this.#dest = null;
-    if (this.#timer !== null) clearInterval(this.#timer);
+    if (this.#immediate !== null) clearImmediate(this.#immediate);
+    this.#immediate = null;
     if (this.#onExit !== null) process.off('exit', this.#onExit);
     if (dest === null || this.#dead) {
       this.#closing = Promise.resolve();

@@ -7,6 +7,8 @@ export interface Consumer {
   readonly username: string;
   readonly customId?: string | undefined;
   readonly groups: readonly string[];
+  /** Scopes of the consumer's own credentials (API key, password); a token's scopes are its own. */
+  readonly scopes?: readonly string[] | undefined;
 }
 
 /** The route a request matched, as plugins see it. */

@@ -41,6 +41,8 @@ export interface ConsumerDecl {
   readonly username: string;
   readonly custom_id?: string | undefined;
   readonly groups: readonly string[];
+  /** Scopes granted when the consumer authenticates with a credential that carries none (API key, password). */
+  readonly scopes?: readonly string[] | undefined;
   readonly credentials: Readonly<Record<string, readonly unknown[]>>;
 }
 
@@ -91,6 +93,11 @@ export interface CredentialSpec<S extends TSchema = TSchema> {
    * the offending field ('' for the credential as a whole) and why.
    */
   check?(credential: Static<S>): { readonly field: string; readonly message: string } | undefined;
+  /**
+   * What must not be shared by two credentials of this type (an API key's digest, a basic-auth username),
+   * with the field to point at and a name for it in the message; the loader reports repeats across consumers.
+   */
+  unique?(credential: Static<S>): { readonly value: string; readonly field: string; readonly what: string } | undefined;
 }
 
 /** Declare a plugin; the identity function exists to infer the config type from the schema. */

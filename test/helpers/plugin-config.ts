@@ -22,14 +22,19 @@ export function pluginWarnings(name: string, flow: string): string[] {
 
 /** Runs the plugin's create() with its schema defaults applied and these consumers; resolves to the error message or 'ok'. */
 export async function createError(name: string, flow: string, consumers: Partial<ConsumerDecl>[]): Promise<string> {
-  const loaded = loadConfigText(`plugins:\n  ${name}: ${flow}\n`, 'p.yaml', { plugins: lookupPlugin, env: {} });
+  const decls = consumers.map((c, i) => ({ id: `id${i}`, username: `c${i}`, groups: [], credentials: {}, ...c }));
+  // The file names the consumers (so references such as `anonymous` resolve); create() gets their credentials
+  // unchecked, to test the plugin's own checks.
+  const names = decls.map((c) => `  - { username: ${JSON.stringify(c.username)}, id: ${JSON.stringify(c.id)} }\n`).join('');
+  const text = `plugins:\n  ${name}: ${flow}\n${names ? `consumers:\n${names}` : ''}`;
+  const loaded = loadConfigText(text, 'p.yaml', { plugins: lookupPlugin, env: {} });
   const quiet = { debug() {}, info() {}, warn() {}, error() {} };
   const env: PluginEnv = {
     scope: 'global',
     scopeName: undefined,
     logger: quiet,
     clock: new ManualClock(),
-    consumers: consumers.map((c, i) => ({ id: `id${i}`, username: `c${i}`, groups: [], credentials: {}, ...c })),
+    consumers: decls,
     settings: {},
   };
   try {

@@ -22,11 +22,12 @@ routes:
     service: api
     plugins:
       jwt: { secret: "${SECRET}", issuer: iss }
+      key-auth: {}
       acl: { scopes: { GET: [read:users], POST: [write:users] } }
   - { name: all, paths: [/all], service: api, plugins: { jwt: { secret: "${SECRET}", issuer: iss }, acl: { scopes: [a, b] } } }
   - { name: anon, paths: [/anon], service: api, plugins: { key-auth: { anonymous: anonymous }, acl: { allow: [admins] } } }
 consumers:
-  - { username: alice, id: a1, groups: [admins], credentials: { key-auth: [{ key: alice-key }] } }
+  - { username: alice, id: a1, groups: [admins], scopes: [read:users], credentials: { key-auth: [{ key: alice-key }] } }
   - { username: carol, id: c1, groups: [staff, blocked], credentials: { key-auth: [{ key: carol-key }] } }
   - { username: anonymous, id: anon }
 `);
@@ -83,4 +84,18 @@ test('anonymous consumers are not authenticated: 401, not 403', async () => {
   assert.equal(r.status, 401);
   assert.ok(r.headers['www-authenticate']);
   assert.equal((await call('/anon', { apikey: 'alice-key' })).status, 200);
+});
+
+test('JWT or API key: an API key has its consumer\'s scopes; the upstream gets X-User-ID and X-Scopes either way', async () => {
+  const r = await call('/users', { apikey: 'alice-key' });
+  assert.equal(r.status, 200);
+  assert.equal(r.body.headers['x-user-id'], 'a1');
+  assert.equal(r.body.headers['x-scopes'], 'read:users');
+  const post = await call('/users', { apikey: 'alice-key' }, 'POST');
+  assert.equal(post.status, 403);
+  assert.match(post.body.message, /missing scope "write:users"/);
+  // A consumer with no scopes has none: carol's key gets in nowhere that needs one.
+  assert.equal((await call('/users', { apikey: 'carol-key' })).status, 403);
+  const viaToken = await call('/users', { authorization: `Bearer ${await token('read:users')}` });
+  assert.equal(viaToken.body.headers['x-user-id'], 'u');
 });

@@ -91,3 +91,41 @@ test('portico validate checks every consumer credential where it stands, used by
     await t.cleanup();
   }
 });
+
+test('portico validate reports shared credentials and unknown anonymous consumers together, each with its line', async () => {
+  const t = await tempDir();
+  try {
+    const file = await t.write(
+      'shared.yaml',
+      [
+        'consumers:',
+        '  - username: alice@example.com', // any printable username; id defaults to it
+        '    credentials:',
+        '      key-auth: [{ key: k-1 }]',
+        '      basic-auth: [{ username: alice, password_hash: "' + 'scrypt$N=16384,r=8,p=1$c2FsdHNhbHRzYWx0c2FsdA$' + 'A'.repeat(43) + '" }]',
+        '  - username: Bob Smith',
+        '    id: bob',
+        '    credentials:',
+        '      key-auth: [{ key_sha256: "' + sha256Hex('k-1').toUpperCase() + '" }]',
+        '      basic-auth: [{ username: alice, password_hash: "' + 'scrypt$N=16384,r=8,p=1$c2FsdHNhbHRzYWx0c2FsdA$' + 'A'.repeat(43) + '" }]',
+        'routes:',
+        '  - { name: r, paths: [/], plugins: { key-auth: { anonymous: ghost }, jwt: { secret: s, issuer: i, anonymous: "alice@example.com" } } }',
+        'plugins:',
+        '  basic-auth: { anonymous: nobody }',
+        '',
+      ].join('\n'),
+    );
+    const r = await runCli(['validate', '--config', file]);
+    assert.equal(r.code, 1, r.stderr);
+    const expect: RegExp[] = [
+      /consumers\[1\]\.credentials\.key-auth\[0\]\.key_sha256: the same key is already used by consumer alice@example\.com \(\S*shared\.yaml:9:/,
+      /consumers\[1\]\.credentials\.basic-auth\[0\]\.username: the same username is already used by consumer alice@example\.com \(\S*shared\.yaml:10:/,
+      /routes\[0\]\.plugins\.key-auth\.anonymous: no consumer with username or id "ghost" \(\S*shared\.yaml:12:/,
+      /plugins\.basic-auth\.anonymous: no consumer with username or id "nobody" \(\S*shared\.yaml:14:/,
+    ];
+    for (const re of expect) assert.match(r.stderr, re);
+    assert.equal(r.stderr.split('\n').filter((l) => / \(\S*shared\.yaml:\d+:\d+\)$/.test(l)).length, expect.length, r.stderr);
+  } finally {
+    await t.cleanup();
+  }
+});

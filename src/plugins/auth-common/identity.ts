@@ -1,5 +1,5 @@
 import type { Consumer, ConsumerDecl, Ctx, HeaderMap, PluginEnv } from '../../sdk/index.ts';
-import { AUTH_CHALLENGES, CREDENTIAL } from '../../sdk/index.ts';
+import { AUTH_CHALLENGES, CREDENTIAL, SCOPES } from '../../sdk/index.ts';
 
 /**
  * Headers that carry an identity to the upstream. The gateway sets them after auth; a client must never be
@@ -18,12 +18,31 @@ export const IDENTITY_HEADERS: readonly string[] = [
 
 /** The runtime Consumer for a declared one, with its groups header value computed once. */
 export function toConsumer(d: ConsumerDecl): Consumer {
-  const c: Consumer = { id: d.id, username: d.username, customId: d.custom_id, groups: [...d.groups] };
+  const scopes = Object.freeze([...(d.scopes ?? [])]);
+  const c: Consumer = { id: d.id, username: d.username, customId: d.custom_id, groups: [...d.groups], scopes };
   groupHeader.set(c, d.groups.join(', '));
+  scopeHeader.set(c, scopes.join(' '));
   return Object.freeze(c);
 }
 
 const groupHeader = new WeakMap<Consumer, string>();
+const scopeHeader = new WeakMap<Consumer, string>();
+
+/**
+ * The request runs as `c`, authenticated by a credential of the consumer itself (an API key, a password):
+ * its scopes are the consumer's `scopes`, and the upstream gets X-User-ID (the consumer id, what a token's
+ * `sub` would map to) and X-Scopes as a token route would send them.
+ */
+export function actAsConsumer(ctx: Ctx, c: Consumer): void {
+  ctx.consumer = c;
+  const h = ctx.upstreamHeaders;
+  h['x-user-id'] = headerSafe(c.id);
+  const scopes = scopeHeader.get(c);
+  if (scopes) {
+    ctx.set(SCOPES, c.scopes!);
+    h['x-scopes'] = headerSafe(scopes);
+  }
+}
 
 /**
  * Consumers by id, custom_id and username, built once per plugin instance. Matching an identity from a

@@ -2,7 +2,7 @@ import { definePlugin, AUTHENTICATED_BY, CREDENTIAL } from '../../sdk/index.ts';
 import type { Ctx, HookResult } from '../../sdk/index.ts';
 import { parseDuration } from '../../core/duration.ts';
 import { TtlCache } from '../auth-common/cache.ts';
-import { consumerIndex, resolveAnonymous, asAnonymous } from '../auth-common/identity.ts';
+import { consumerIndex, resolveAnonymous, asAnonymous, actAsConsumer } from '../auth-common/identity.ts';
 import { afterScheme, conflictingRawHeader, headerValue, unauthorized } from '../auth-common/request.ts';
 import { sha256Key } from '../auth-common/secrets.ts';
 import { decodeBasic, Logins, type Login } from './logins.ts';
@@ -28,7 +28,7 @@ export default definePlugin({
     const hide = config.hide_credentials;
 
     const accept = (ctx: Ctx, login: Login): HookResult => {
-      ctx.consumer = login.consumer;
+      actAsConsumer(ctx, login.consumer);
       ctx.set(CREDENTIAL, login.credentialId);
       ctx.set(AUTHENTICATED_BY, 'basic-auth');
       if (hide) delete ctx.upstreamHeaders.authorization;

@@ -38,4 +38,5 @@ export const credentials: CredentialSpec<typeof credentialSchema> = {
     const hash = parseScrypt(c.password_hash);
     return typeof hash === 'string' ? { field: 'password_hash', message: hash } : undefined;
   },
+  unique: (c) => ({ value: c.username, field: 'username', what: 'username' }),
 };

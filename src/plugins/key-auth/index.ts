@@ -1,6 +1,6 @@
 import { definePlugin, AUTHENTICATED_BY, CREDENTIAL } from '../../sdk/index.ts';
 import type { Ctx } from '../../sdk/index.ts';
-import { consumerIndex, resolveAnonymous, headerNames, asAnonymous } from '../auth-common/identity.ts';
+import { consumerIndex, resolveAnonymous, headerNames, asAnonymous, actAsConsumer } from '../auth-common/identity.ts';
 import { agreedRawHeader, unauthorized, withoutQueryParams } from '../auth-common/request.ts';
 import { KeyIndex } from './keys.ts';
 import { credentials, schema } from './schema.ts';
@@ -76,7 +76,7 @@ export default definePlugin({
         if (entry === undefined) {
           return unauthorized(ctx, 'invalid', 'key-auth: unknown API key', 'invalid API key', challenge);
         }
-        ctx.consumer = entry.consumer;
+        actAsConsumer(ctx, entry.consumer);
         ctx.set(CREDENTIAL, entry.credentialId);
         ctx.set(AUTHENTICATED_BY, 'key-auth');
         if (hide) {

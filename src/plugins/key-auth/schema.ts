@@ -1,4 +1,5 @@
 import { Type, type CredentialSpec } from '../../sdk/index.ts';
+import { sha256Hex } from '../auth-common/secrets.ts';
 
 export const schema = Type.Object(
   {
@@ -37,4 +38,11 @@ export const credentialSchema = Type.Object(
 export const credentials: CredentialSpec<typeof credentialSchema> = {
   schema: credentialSchema,
   check: (c) => ((c.key === undefined) === (c.key_sha256 === undefined) ? { field: '', message: 'set exactly one of key or key_sha256' } : undefined),
+  // A plain key and the digest of the same key are the same credential.
+  unique: (c) =>
+    c.key !== undefined
+      ? { value: sha256Hex(c.key), field: 'key', what: 'key' }
+      : c.key_sha256 !== undefined
+        ? { value: c.key_sha256.toLowerCase(), field: 'key_sha256', what: 'key' }
+        : undefined,
 };
