@@ -7,7 +7,7 @@ export type JwsAlg =
   | 'RS256' | 'RS384' | 'RS512'
   | 'PS256' | 'PS384' | 'PS512'
   | 'ES256' | 'ES384' | 'ES512'
-  | 'EdDSA';
+  | 'EdDSA' | 'Ed25519';
 
 /** An asymmetric test key pair: sign with `privateKey`, configure `spki` (PEM) or `jwk` (public JWK). */
 export interface TestKey {

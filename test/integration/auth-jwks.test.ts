@@ -4,6 +4,7 @@ import { request } from 'undici';
 import { startGateway, type TestGateway } from '../helpers/gateway.ts';
 import { startUpstream, type FakeUpstream } from '../helpers/upstream.ts';
 import { sign, testKey, nowS, startJwks, type JwksServer, type TestKey } from '../helpers/tokens.ts';
+import { freePort } from '../helpers/cli.ts';
 
 let up: FakeUpstream;
 let gw: TestGateway;
@@ -18,6 +19,7 @@ before(async () => {
   up = await startUpstream();
   jwks = await startJwks([k1.jwk]);
   jwks2 = await startJwks([k1.jwk]);
+  const dead = `http://127.0.0.1:${await freePort()}/jwks`;
   // min_refresh 0: every unknown kid may refetch, so the test needs no clock; the unit tests cover the limit.
   gw = await startGateway(`
 services:
@@ -38,6 +40,11 @@ routes:
     service: api
     plugins:
       jwt: { jwks_uri: "${jwks2.url}", issuer: iss, jwks_cache_ttl: 300ms }
+  - name: dead
+    paths: [/dead]
+    service: api
+    plugins:
+      jwt: { jwks_uri: "${dead}", issuer: iss, jwks_timeout: 500ms }
 `);
 });
 after(async () => {
@@ -99,4 +106,11 @@ test('jwks_cache_ttl: a key removed from the set stops working once the TTL pass
   await new Promise((r) => setTimeout(r, 350));
   assert.equal(await status(t1, undefined, '/ttl'), 401, 'the first request after the TTL is judged against the new set');
   assert.equal(await status(k2, undefined, '/ttl'), 200);
+});
+
+test('a JWKS that never loaded: 503, the token is not blamed', async () => {
+  const t = await sign({ iss: 'iss', sub: 's', exp: nowS(60) }, k1);
+  const r = await request(`${gw.url}/dead`, { headers: { authorization: `Bearer ${t}` } });
+  assert.equal(r.statusCode, 503);
+  assert.equal(((await r.body.json()) as { error: string }).error, 'service_unavailable');
 });

@@ -108,7 +108,9 @@ test('introspection: active token passes with consumer, claims and scopes; the a
 test('introspection: client_id identifies tokens without sub (ad-hoc identity)', async () => {
   const r = await call('/intro', bearer('service'));
   assert.equal(r.status, 200);
-  assert.equal(r.json().headers['x-consumer-username'], 'batch-job');
+  assert.equal(r.json().headers['x-consumer-username'], undefined, 'no declared consumer');
+  assert.equal(r.json().headers['x-client-id'], 'batch-job');
+  assert.equal(r.json().headers['x-credential-identifier'], 'oauth2:batch-job');
 });
 
 test('introspection: inactive or expired → 401 invalid_token; none → 401 bare challenge', async () => {
@@ -141,7 +143,7 @@ test('forward-auth: 2xx continues with the chosen response headers; forged copie
   assert.equal(seen['x-user-id'], 'u-1');
   assert.equal(seen['x-roles'], 'admin');
   assert.equal(seen['x-other'], undefined);
-  assert.equal(seen['x-consumer-username'], 'u-1');
+  assert.equal(seen['x-consumer-username'], undefined, 'u-1 is no declared consumer');
   const check = authz.seen.at(-1)!;
   assert.equal(check.method, 'GET');
   assert.equal(check.headers['x-forwarded-method'], 'GET');

@@ -90,16 +90,24 @@ export function resolveAnonymous(index: ConsumerIndex, name: string | undefined)
   return c;
 }
 
-/** An identity known only from a verified token or auth server (no consumer declared for it). */
+const adHoc = new WeakSet<Consumer>();
+
+/**
+ * An identity known only from a verified token or auth server (no consumer declared for it). It names the
+ * request in the access log, metrics and consumer rate limits; the upstream learns it from the plugin's own
+ * headers (X-User-ID), not from X-Consumer-*, which (as in Kong) only ever name declared consumers.
+ */
 export function adHocConsumer(id: string): Consumer {
-  return { id, username: id, customId: undefined, groups: [] };
+  const c: Consumer = { id, username: id, customId: undefined, groups: [] };
+  adHoc.add(c);
+  return c;
 }
 
-/** Sets X-Consumer-* and X-Credential-Identifier upstream for the identity the request now runs as. */
+/** Sets X-Consumer-* (declared consumers only) and X-Credential-Identifier upstream for the identity the request now runs as. */
 export function setIdentityHeaders(ctx: Ctx, anonymous: boolean): void {
   const h: HeaderMap = ctx.upstreamHeaders;
   const c = ctx.consumer;
-  if (c !== null) {
+  if (c !== null && !adHoc.has(c)) {
     h['x-consumer-id'] = headerSafe(c.id);
     h['x-consumer-username'] = headerSafe(c.username);
     if (c.customId !== undefined) h['x-consumer-custom-id'] = headerSafe(c.customId);

@@ -1,13 +1,16 @@
 import { verify as cryptoVerify, constants, type KeyObject } from 'node:crypto';
 import { hmacMatches, type HmacHash } from './hmac.ts';
 
-/** Every JWS algorithm the jwt plugin verifies. `none` is never among them. */
+/**
+ * Every JWS algorithm the jwt plugin verifies. `none` is never among them. `Ed25519` and `Ed448` are the
+ * fully-specified names of EdDSA on each curve (RFC 9864; jose signs with them too).
+ */
 export const ALGORITHMS = [
   'HS256', 'HS384', 'HS512',
   'RS256', 'RS384', 'RS512',
   'PS256', 'PS384', 'PS512',
   'ES256', 'ES384', 'ES512',
-  'EdDSA',
+  'EdDSA', 'Ed25519', 'Ed448',
 ] as const;
 export type Alg = (typeof ALGORITHMS)[number];
 
@@ -21,7 +24,7 @@ const HASH: Record<Alg, string | null> = {
   RS256: 'sha256', RS384: 'sha384', RS512: 'sha512',
   PS256: 'sha256', PS384: 'sha384', PS512: 'sha512',
   ES256: 'sha256', ES384: 'sha384', ES512: 'sha512',
-  EdDSA: null,
+  EdDSA: null, Ed25519: null, Ed448: null,
 };
 const CURVE: Partial<Record<Alg, string>> = { ES256: 'prime256v1', ES384: 'secp384r1', ES512: 'secp521r1' };
 // ECDSA signatures in JWS are r||s, each the size of the curve's field.
@@ -31,7 +34,7 @@ export const MIN_HMAC_BYTES: Readonly<Record<'HS256' | 'HS384' | 'HS512', number
 
 /**
  * The algorithms a key can serve, from its type alone: a secret only HS*, an RSA key only RS and PS, an EC
- * key only the ES of its curve, an Ed25519/Ed448 key only EdDSA. This is the pin that stops key confusion
+ * key only the ES of its curve, an Ed25519/Ed448 key only EdDSA (or its curve's own name). This is the pin that stops key confusion
  * (an RSA public key used as an HMAC secret) whatever the token's header says.
  */
 export function algorithmsForKey(key: KeyObject): Alg[] {
@@ -44,7 +47,8 @@ export function algorithmsForKey(key: KeyObject): Alg[] {
     const curve = key.asymmetricKeyDetails?.namedCurve;
     return ALGORITHMS.filter((a) => CURVE[a] !== undefined && CURVE[a] === curve);
   }
-  if (t === 'ed25519' || t === 'ed448') return ['EdDSA'];
+  if (t === 'ed25519') return ['EdDSA', 'Ed25519'];
+  if (t === 'ed448') return ['EdDSA', 'Ed448'];
   return [];
 }
 
@@ -81,7 +85,7 @@ function verifyAsymmetric(alg: Alg, hash: string | null, key: KeyObject, input: 
         sig,
       );
     case 69 /* E */:
-      if (alg === 'EdDSA') return cryptoVerify(null, Buffer.from(input), key, sig);
+      if (alg === 'EdDSA' || alg === 'Ed25519' || alg === 'Ed448') return cryptoVerify(null, Buffer.from(input), key, sig);
       if (sig.length !== ES_SIG_LENGTH[alg]) return false;
       return cryptoVerify(hash, Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' }, sig);
     default:

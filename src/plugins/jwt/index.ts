@@ -5,7 +5,7 @@ import { parseSize } from '../../core/size.ts';
 import { TtlCache } from '../auth-common/cache.ts';
 import { applyHeaders, ClaimHeaders, scopesOf, type HeaderPairs } from '../auth-common/claims.ts';
 import { adHocConsumer, consumerIndex, resolveAnonymous, asAnonymous } from '../auth-common/identity.ts';
-import { bearerChallenge, unauthorized } from '../auth-common/request.ts';
+import { authUnavailable, bearerChallenge, unauthorized } from '../auth-common/request.ts';
 import { tokenKeyOn } from '../auth-common/secrets.ts';
 import { isAlg, verifySignature, type Alg } from './algorithms.ts';
 import { findToken, hideToken, type TokenSources } from './extract.ts';
@@ -127,6 +127,10 @@ export default definePlugin({
       const cands = ring.candidates(p.kid, p.payload.iss, alg);
       if (cands.length === 0) {
         if (p.kid !== undefined && ring.knowsKid(p.kid)) return invalid(ctx, `the key with this kid does not serve ${alg}`);
+        // No key could be judged because the JWKS never loaded: the gateway's problem, not the token's.
+        if (jwks !== null && !jwks.ready) {
+          return authUnavailable(ctx, 'jwt: the JWKS endpoint could not be fetched', 'the token could not be checked, try again later');
+        }
         return invalid(ctx, p.kid === undefined ? 'no key for this token' : 'unknown kid');
       }
       let key: KeyEntry | undefined;

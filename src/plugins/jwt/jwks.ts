@@ -58,6 +58,11 @@ export class JwksSet {
     return this.all;
   }
 
+  /** Whether a key set was ever fetched (a failing endpoint since the start leaves it false). */
+  get ready(): boolean {
+    return this.loaded;
+  }
+
   /** The fetch to wait for before the first verification, or null once a set is loaded (or failed). */
   waitFirst(): Promise<void> | null {
     return this.loaded ? null : this.pending;

@@ -7,7 +7,7 @@ const pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export
 
 test('jwt schema: exact error paths', () => {
   assert.deepEqual(pluginIssues('jwt', '{ secret: "0123456789abcdef0123456789abcdef", algorithms: [none] }'), [
-    'plugins.jwt.algorithms[0]: must be one of: HS256, HS384, HS512, RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA',
+    'plugins.jwt.algorithms[0]: must be one of: HS256, HS384, HS512, RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA, Ed25519, Ed448',
   ]);
   assert.deepEqual(pluginIssues('jwt', '{ secret: "" }'), ['plugins.jwt.secret: must not be empty']);
   assert.deepEqual(pluginIssues('jwt', '{ jwks_uri: "ftp://x", clock_skew: 5x }').sort(), [
@@ -49,7 +49,7 @@ test('jwt create(): keys and consumer credentials are checked, with their place 
   const cred = (c: Record<string, unknown>) => [{ username: 'alice', credentials: { jwt: [c] } }];
   assert.equal(await createError('jwt', '{}', cred({ issuer: 'i', algorithm: 'RS256', public_key: pem })), 'ok');
   assert.equal(await createError('jwt', '{}', cred({ issuer: 'i', algorithm: 'HS256', public_key: pem })), 'consumers[alice].credentials.jwt[0].algorithm: HS256 cannot be used with a rsa key');
-  assert.equal(await createError('jwt', '{}', cred({ issuer: 'i', algorithm: 'XX', secret: 's' })), 'consumers[alice].credentials.jwt[0].algorithm: must be one of HS256, HS384, HS512, RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA');
+  assert.equal(await createError('jwt', '{}', cred({ issuer: 'i', algorithm: 'XX', secret: 's' })), 'consumers[alice].credentials.jwt[0].algorithm: must be one of HS256, HS384, HS512, RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA, Ed25519, Ed448');
   assert.equal(await createError('jwt', '{}', cred({ algorithm: 'RS256', public_key: pem })), 'consumers[alice].credentials.jwt[0]: set issuer (matched to iss) or key_id (matched to kid)');
   assert.equal(await createError('jwt', '{}', cred({ issuer: 'i', algorithm: 'RS256' })), 'consumers[alice].credentials.jwt[0]: set exactly one of public_key or secret');
   assert.equal(await createError('jwt', '{}', cred({ issuer: 'i', algorithm: 'RS256', public_key: pem, extra: 1 })), 'consumers[alice].credentials.jwt[0].extra: unknown key');
