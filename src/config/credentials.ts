@@ -9,12 +9,13 @@ import { validatePluginConfig } from './validate.ts';
  * an unknown type, a wrong shape or a bad value is an issue at its place in the file. The file schema only
  * knows credentials are lists of objects; their shapes belong to the auth plugins.
  */
-export function checkCredentials(config: unknown, lookup: PluginLookup, map: SourceMap): ConfigIssue[] {
+export function checkCredentials(config: unknown, lookup: PluginLookup, map: SourceMap): { issues: ConfigIssue[]; warnings: ConfigIssue[] } {
   const issues: ConfigIssue[] = [];
+  const warnings: ConfigIssue[] = [];
   // type → unique value → the first consumer that has it (by username, for the message).
   const seen = new Map<string, Map<string, string>>();
   const consumers = isRecord(config) ? config.consumers : undefined;
-  if (!Array.isArray(consumers)) return issues;
+  if (!Array.isArray(consumers)) return { issues, warnings };
   consumers.forEach((consumer: unknown, i) => {
     const creds = isRecord(consumer) ? consumer.credentials : undefined;
     if (!isRecord(creds)) return;
@@ -39,6 +40,8 @@ export function checkCredentials(config: unknown, lookup: PluginLookup, map: Sou
           issues.push(map.issue(bad.field === '' ? [...path, j] : [...path, j, bad.field], bad.message));
           return;
         }
+        const w = spec.warn?.(item as never);
+        if (w !== undefined) warnings.push(map.issue(w.field === '' ? [...path, j] : [...path, j, w.field], w.message));
         const u = spec.unique?.(item as never);
         if (u === undefined) return;
         let byValue = seen.get(type);
@@ -50,5 +53,5 @@ export function checkCredentials(config: unknown, lookup: PluginLookup, map: Sou
       });
     }
   });
-  return issues;
+  return { issues, warnings };
 }

@@ -121,3 +121,12 @@ void test('a re-read value goes back to its text where a string is wanted (an AP
   assert.equal(loaded.config.admin.token, 'true');
   assert.equal(loaded.config.max_header_size, 65536, 'a number setting still gets a number');
 });
+
+void test('a consumer without id gets its username, also when that was restored to text', () => {
+  const text = ['consumers:', '  - username: ${U}', '  - username: bob', ''].join('\n');
+  const loaded = loadConfigText(text, 'ids.yaml', { plugins: fakePlugins, env: { U: '123' } });
+  assert.deepEqual(
+    loaded.config.consumers.map((c) => [c.username, c.id]),
+    [['123', '123'], ['bob', 'bob']],
+  );
+});

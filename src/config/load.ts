@@ -54,18 +54,20 @@ export function loadConfigText(text: string, file: string, opts: LoadOptions): L
   if (!isRecord(data))
     throw new ConfigError([map.issue([], 'must be a mapping of settings (e.g. `routes: [...]`)')]);
 
-  // A consumer's id defaults to its username (Kong would generate one; a stable, readable one is better here).
-  if (Array.isArray(data.consumers)) {
-    for (const c of data.consumers as unknown[]) {
-      if (isRecord(c) && c.id === undefined && typeof c.username === 'string') c.id = c.username;
-    }
-  }
+  // Consumers whose id defaults to their username (Kong would generate one; a stable, readable one is
+  // better here). Applied in check() so that a username restored to its text below gets its id too.
+  const idless = Array.isArray(data.consumers) ? (data.consumers as unknown[]).filter((c) => isRecord(c) && c.id === undefined) : [];
   const check = () => {
+    for (const c of idless) if (isRecord(c) && c.username !== undefined) c.id = c.username;
     const schema = validateConfig(data, map);
     const plugins = checkPlugins(data, opts.plugins, map);
     const credentials = checkCredentials(data, opts.plugins, map);
     const refs = checkReferences(data, map);
-    return { ok: schema.ok, issues: [...schema.issues, ...plugins.issues, ...credentials, ...refs], warnings: plugins.warnings };
+    return {
+      ok: schema.ok,
+      issues: [...schema.issues, ...plugins.issues, ...credentials.issues, ...refs],
+      warnings: [...plugins.warnings, ...credentials.warnings],
+    };
   };
   let checked = check();
   // `key: ${ALICE_KEY}` with ALICE_KEY=00123 was re-read as a number; where a string is wanted it is the text.

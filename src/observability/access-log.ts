@@ -138,8 +138,9 @@ export class AccessLog {
       this.#dest.write(pending);
     } else {
       this.#pending = pending;
-      // unref: a partial batch must not keep a finished process alive; the exit hook writes it.
-      this.#immediate ??= setImmediate(this.#handOverSoon).unref();
+      // Not unref'd: an unref'd immediate scheduled outside the I/O phase (a timer's 504) would wait for the
+      // next unrelated event. A ref'd one delays a process exit by one turn at most.
+      this.#immediate ??= setImmediate(this.#handOverSoon);
     }
   }
 

@@ -50,7 +50,7 @@ export function authFailure(ctx: Ctx, kind: AuthFailureKind, reason: string, rep
  * verified: the request goes on as the plugin's anonymous consumer, or as nobody (acl then answers 401), unless
  * another auth plugin on the route authenticates it.
  */
-export const FAILED_OPEN = createSlot<true>('auth.failed-open');
+export const FAILED_OPEN = createSlot<true | undefined>('auth.failed-open');
 
 /** Marks the request as let through unchecked (`fail: open`); returns nothing, so the hook passes. */
 export function failedOpen(ctx: Ctx, reason: string, anonymous: Ctx['consumer']): undefined {

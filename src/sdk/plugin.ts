@@ -98,6 +98,8 @@ export interface CredentialSpec<S extends TSchema = TSchema> {
    * with the field to point at and a name for it in the message; the loader reports repeats across consumers.
    */
   unique?(credential: Static<S>): { readonly value: string; readonly field: string; readonly what: string } | undefined;
+  /** Valid but risky (a short HMAC secret): the field and a warning, reported by `portico validate` and on load. */
+  warn?(credential: Static<S>): { readonly field: string; readonly message: string } | undefined;
 }
 
 /** Declare a plugin; the identity function exists to infer the config type from the schema. */

@@ -47,6 +47,8 @@ before(async () => {
       res.writeHead(200, { 'x-scopes': 'read:users write:users', 'x-roles': 'staff, admin' }).end();
     } else if (auth === 'Bearer big') {
       res.writeHead(200, { 'x-user-id': 'u-big' }).end(Buffer.alloc(200_000, 0x61));
+    } else if (auth === 'Bearer hugedeny') {
+      res.writeHead(403, { 'content-type': 'text/html', 'x-deny': 'big' }).end(Buffer.alloc(200_000, 0x62));
     } else if (auth === 'Bearer retry') {
       res.writeHead(429, { 'retry-after': '7', 'x-auth-reason': 'slow down', 'content-type': 'text/plain' }).end('later');
     } else if (auth === 'Bearer bare401') {
@@ -75,6 +77,10 @@ routes:
   - { name: fa-acl, paths: [/fa-acl], service: api, plugins: { forward-auth: { url: "${authz.url}/check" }, acl: { allow: [admin], scopes: { GET: [read:users], POST: [write:users], DELETE: [delete:users] } } } }
   - { name: fa-open-acl, paths: [/fa-open-acl], service: api, plugins: { forward-auth: { url: "${nothing}/check", fail: open }, acl: { allow: [admin] } } }
   - { name: intro-open-bare, paths: [/intro-open-bare], service: api, plugins: { ${intro(', fail: open')} } }
+  - name: intro-wrong-secret
+    paths: [/intro-wrong-secret]
+    service: api
+    plugins: { oauth2-introspection: { introspection_url: "${idp.url}/introspect", client_id: gateway, client_secret: wrong, fail: open } }
 consumers:
   - { username: alice, id: user_42, credentials: { key-auth: [{ key: alice-key }] } }
   - { username: anonymous, id: anon }
@@ -134,6 +140,8 @@ test('introspection: timeout or error → 503 (fail closed); fail open → anony
   assert.equal(bare.json().headers['x-user-id'], undefined);
   assert.equal(bare.json().headers['x-consumer-username'], undefined);
   assert.equal((await call('/intro-open-bare', bearer('nope'))).status, 401, 'an answer that says inactive is still a refusal');
+  // The endpoint refusing the gateway (wrong client secret) is a misconfiguration, not an outage: never open.
+  assert.equal((await call('/intro-wrong-secret', bearer('good'))).status, 503);
 });
 
 test('forward-auth: 2xx continues with the chosen response headers; forged copies are dropped', async () => {
@@ -153,17 +161,32 @@ test('forward-auth: 2xx continues with the chosen response headers; forged copie
 });
 
 test('forward-auth: without request_headers every end-to-end header goes to the auth service; with them, only those', async () => {
-  await call('/fa/x', { ...bearer('ok'), 'x-api-token': 't1', 'user-agent': 'qa/1', 'proxy-authorization': 'Basic eDp5' });
+  const claims = { 'x-forwarded-uri': '/public', 'x-original-url': 'https://x/public', x_forwarded_uri: '/public', 'x-user-id': 'forged' };
+  await call('/fa/x', { ...bearer('ok'), 'x-api-token': 't1', 'user-agent': 'qa/1', 'proxy-authorization': 'Basic eDp5', ...claims });
   const all = authz.seen.at(-1)!.headers;
   assert.equal(all['x-api-token'], 't1');
   assert.equal(all['user-agent'], 'qa/1');
   assert.equal(all['proxy-authorization'], undefined, 'hop-by-hop');
+  // What the request targets is the gateway's to say; forged identity headers are gone before the service sees them.
+  assert.equal(all['x-forwarded-uri'], '/fa/x');
+  assert.equal(all['x-original-url'], undefined);
+  assert.equal(all.x_forwarded_uri, undefined);
+  assert.equal(all['x-user-id'], undefined);
   assert.equal(all.host, new URL(authz.url).host);
   await call('/fa-chosen/x', { ...bearer('ok'), 'x-api-token': 't2', 'user-agent': 'qa/2' });
   const chosen = authz.seen.at(-1)!.headers;
   assert.equal(chosen['x-api-token'], 't2');
   assert.equal(chosen.authorization, 'Bearer ok');
   assert.notEqual(chosen['user-agent'], 'qa/2');
+});
+
+test('forward-auth: a refusal with a body over max_body_size is still that refusal, without the body', async () => {
+  const before = up.seen.length;
+  const r = await call('/fa/x', bearer('hugedeny'));
+  assert.equal(r.status, 403);
+  assert.equal(r.headers['x-deny'], 'big');
+  assert.equal(r.text, '');
+  assert.equal(up.seen.length, before);
 });
 
 test('forward-auth: a pass with a large body still passes', async () => {
@@ -184,7 +207,10 @@ test('forward-auth: a refusal reaches the client with its headers; a bare 401 ge
 });
 
 test('forward-auth with acl: the answer\'s X-Scopes and X-Roles are the scopes and groups acl checks', async () => {
-  assert.equal((await call('/fa-acl/x', bearer('scoped'))).status, 200);
+  const scoped = await call('/fa-acl/x', { ...bearer('scoped'), 'x-roles': 'root', 'x-scopes': 'everything' });
+  assert.equal(scoped.status, 200);
+  assert.equal(scoped.json().headers['x-roles'], undefined, "a client's own X-Roles never reaches the upstream");
+  assert.equal(scoped.json().headers['x-scopes'], undefined);
   const post = await request(`${gw.url}/fa-acl/x`, { method: 'POST', headers: bearer('scoped'), body: '{}' });
   assert.equal(post.statusCode, 200);
   await post.body.dump();

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { authGroup, type AuthMember } from './group.ts';
-import { AUTHENTICATED_BY, AUTH_FAILURE, authFailure, type Consumer, type Ctx, type Slot } from '../../sdk/index.ts';
+import { AUTHENTICATED_BY, AUTH_FAILURE, FAILED_OPEN, authFailure, failedOpen, type Consumer, type Ctx, type Slot } from '../../sdk/index.ts';
 
 /** The parts of Ctx the group touches. */
 function fakeCtx(upstream: Record<string, string> = {}): Ctx {
@@ -94,4 +94,37 @@ test('async members: sync ones stay sync, promises are awaited in order', async 
 test('a member that neither authenticates nor refuses does not let the request through', () => {
   const r = group(() => undefined)(fakeCtx()) as { status: number };
   assert.equal(r.status, 401);
+});
+
+test('fail: open stands in for "no credentials": alone it passes unauthenticated, as anonymous when set', () => {
+  const down: AuthMember['fn'] = (ctx) => failedOpen(ctx, 'down', null);
+  const ctx = fakeCtx();
+  assert.equal(group(down)(ctx), undefined);
+  assert.equal(ctx.consumer, null);
+  assert.equal(ctx.logFields.auth_error, 'down (fail: open)');
+  assert.equal(ctx.upstreamHeaders['x-consumer-id'], undefined);
+  const asAnon = fakeCtx();
+  assert.equal(group((c) => failedOpen(c, 'down', anon))(asAnon), undefined);
+  assert.equal(asAnon.consumer, anon);
+  assert.equal(asAnon.upstreamHeaders['x-anonymous-consumer'], 'true');
+  // After a member that found nothing, too.
+  assert.equal(group(refuse('missing'), down)(fakeCtx()), undefined);
+});
+
+test('fail: open never overrides a refusal of credentials another member could check', () => {
+  const down: AuthMember['fn'] = (ctx) => failedOpen(ctx, 'down', anon);
+  for (const members of [[down, refuse('invalid')], [refuse('invalid'), down], [down, refuse('forbidden', 403)]]) {
+    const ctx = fakeCtx();
+    const r = group(...members)(ctx) as { status: number } | undefined;
+    assert.ok(r !== undefined && r.status >= 400, 'refused');
+    assert.equal(ctx.consumer, null);
+  }
+});
+
+test('fail: open then a member that authenticates: no fail-open trace is left', () => {
+  const ctx = fakeCtx();
+  assert.equal(group((c) => failedOpen(c, 'down', null), accept)(ctx), undefined);
+  assert.equal(ctx.consumer, alice);
+  assert.equal(ctx.logFields.auth_error, undefined);
+  assert.equal(ctx.get(FAILED_OPEN), undefined);
 });

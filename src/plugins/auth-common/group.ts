@@ -87,6 +87,11 @@ function step(ctx: Ctx, members: readonly AuthMember[], start: number, st: Outco
 
 function settle(ctx: Ctx, v: HookResult, st: Outcome | null): Outcome | typeof AUTHENTICATED {
   if (!v && ctx.get(AUTHENTICATED_BY) !== undefined) {
+    // An earlier member's fail: open no longer applies: this one checked the request.
+    if (st !== null && st.open) {
+      ctx.set(FAILED_OPEN, undefined);
+      if (ctx.logFields.auth_error === st.openReason) delete ctx.logFields.auth_error;
+    }
     setIdentityHeaders(ctx, false);
     return AUTHENTICATED;
   }
@@ -116,8 +121,9 @@ function classify(status: number): AuthFailureKind {
 }
 
 function finish(ctx: Ctx, st: Outcome | null): HookResult {
-  // fail: open lets the request on whatever the other members said; as anonymous when one is set.
-  if (st !== null && (st.open || (!st.refused && st.anonymous !== null))) {
+  // fail: open stands in for "no credentials": the request goes on (as anonymous when one is set) unless
+  // another member refused credentials it could check.
+  if (st !== null && !st.refused && (st.open || st.anonymous !== null)) {
     // auth_error stays: it says why the request runs as anonymous (e.g. an auth server down under fail: open).
     if (st.open) ctx.logFields.auth_error = st.openReason;
     ctx.consumer = st.anonymous;

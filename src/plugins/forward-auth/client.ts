@@ -1,5 +1,4 @@
 import { readBounded } from '../../core/read-bounded.ts';
-import { connectionTokens, isHopByHop } from '../../core/headers.ts';
 import { Pool } from '../../upstream/undici-pool.ts';
 import type { Ctx } from '../../sdk/index.ts';
 
@@ -14,8 +13,13 @@ export class AuthServiceUnavailable extends Error {}
 
 const EMPTY = Buffer.alloc(0);
 
-/** Client headers never passed on to the auth service when all are (`request_headers` unset): it gets a bodiless GET of its own. */
+/** Request headers never passed on to the auth service when all are (`request_headers` unset): it gets a bodiless GET of its own. */
 const NOT_SENT = new Set(['host', 'content-length', 'transfer-encoding', 'expect']);
+/**
+ * Headers auth services read as the request's target or origin (X-Forwarded-Uri, X-Original-URL, and their
+ * underscore spellings): the client's own are never sent, the gateway sets what they must say.
+ */
+const TARGET_CLAIMS = /^x[-_](forwarded|original)[-_]/;
 
 /**
  * The auth-service call: GET `url` with the original method, URI, host, scheme and client IP in
@@ -44,10 +48,11 @@ export class AuthService {
   async check(ctx: Ctx): Promise<AuthAnswer> {
     const headers: Record<string, string | string[]> = {};
     if (this.requestHeaders === null) {
-      const named = connectionTokens(ctx.headers.connection);
-      for (const name in ctx.headers) {
-        const v = ctx.headers[name];
-        if (v !== undefined && !NOT_SENT.has(name) && !isHopByHop(name, named)) headers[name] = v;
+      // What would go upstream: hop-by-hop headers and client-forged identity headers are already gone, and
+      // Forwarded / X-Real-IP are the gateway's own.
+      const up = ctx.upstreamHeaders;
+      for (const name in up) {
+        if (!NOT_SENT.has(name) && !TARGET_CLAIMS.test(name)) headers[name] = up[name]!;
       }
     } else {
       for (const name of this.requestHeaders) {
@@ -80,8 +85,10 @@ export class AuthService {
       }
       const body = await readBounded(res.body as AsyncIterable<Buffer>, this.maxBody);
       if (body === null) {
+        // Still a refusal (never a reason to fail open): relayed without its body.
         res.body.destroy();
-        throw new AuthServiceUnavailable(`auth answer body larger than ${this.maxBody} bytes`);
+        const { 'content-type': _type, ...headers } = res.headers;
+        return { status: res.statusCode, headers, body: EMPTY };
       }
       return { status: res.statusCode, headers: res.headers, body };
     } catch (err) {

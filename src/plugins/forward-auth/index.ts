@@ -86,7 +86,8 @@ export default definePlugin({
     };
 
     return {
-      identityHeaders: copy,
+      // X-Scopes / X-Roles decide acl: a client's own copies never reach the upstream either.
+      identityHeaders: headerNames([...copy, scopesHeader, groupsHeader]),
       onAccess(ctx) {
         if (anonymous !== null && !carriesCredentials(ctx)) {
           ctx.consumer = anonymous;

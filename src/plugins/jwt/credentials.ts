@@ -2,6 +2,7 @@ import type { CredentialSpec } from '../../sdk/index.ts';
 import { ALGORITHMS } from './algorithms.ts';
 import { pemKey, pin, secretKey } from './keys.ts';
 import { credentialSchema } from './schema.ts';
+import { shortSecret } from './warnings.ts';
 
 const ALL = new Set(ALGORITHMS);
 
@@ -28,5 +29,10 @@ export const credentials: CredentialSpec<typeof credentialSchema> = {
       return { field: 'public_key', message: (err as Error).message };
     }
     return undefined;
+  },
+  warn(c) {
+    if (c.secret === undefined) return undefined;
+    const w = shortSecret(c.secret, c.algorithm !== undefined ? [c.algorithm] : ['HS256', 'HS384', 'HS512']);
+    return w === undefined ? undefined : { field: 'secret', message: w };
   },
 };

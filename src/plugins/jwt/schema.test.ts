@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { pluginIssues, pluginWarnings, createError } from '../../../test/helpers/plugin-config.ts';
+import { loadConfigText } from '../../config/load.ts';
+import { lookupPlugin } from '../registry.ts';
 
 const pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
 
@@ -55,4 +57,15 @@ test('jwt create(): keys and consumer credentials are checked, with their place 
   assert.equal(await createError('jwt', '{}', cred({ issuer: 'i', algorithm: 'RS256', public_key: pem, extra: 1 })), 'consumers[alice].credentials.jwt[0].extra: unknown key');
   // The loader checks anonymous against the file's consumers, with its position.
   assert.deepEqual(pluginIssues('jwt', '{ secret: "0123456789abcdef0123456789abcdef", anonymous: ghost }'), ['plugins.jwt.anonymous: no consumer with username or id "ghost"']);
+});
+
+test('jwt warnings: a clock_skew that reads as hours; a consumer credential with a short secret', () => {
+  assert.match(pluginWarnings('jwt', '{ jwks_uri: "https://x", issuer: i, clock_skew: 30000 }')[0] ?? '', /bare number is seconds: 30000 is 8\.3 hours/);
+  assert.deepEqual(pluginWarnings('jwt', '{ jwks_uri: "https://x", issuer: i, clock_skew: 60 }'), []);
+  const text = 'consumers:\n  - username: a\n    credentials:\n      jwt: [{ issuer: i, algorithm: HS256, secret: abc }]\n';
+  const loaded = loadConfigText(text, 'c.yaml', { plugins: lookupPlugin, env: {} });
+  assert.deepEqual(
+    loaded.warnings.map((w) => `${w.path}: ${w.message} (${w.line}:${w.column})`),
+    ['consumers[0].credentials.jwt[0].secret: secret is 3 bytes, shorter than RFC 7518 needs (HS256 32): a short secret can be guessed offline from one token (4:52)'],
+  );
 });

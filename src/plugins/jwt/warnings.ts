@@ -10,12 +10,11 @@ export function jwtWarnings(config: Static<typeof schema>): string[] {
     out.push('checks neither issuer nor audiences: any token signed by these keys is accepted, whoever it was minted for');
   }
   if (config.secret !== undefined) {
-    const bytes = Buffer.byteLength(config.secret);
-    const weak = (['HS256', 'HS384', 'HS512'] as const).filter((a) => config.algorithms.includes(a) && bytes < MIN_HMAC_BYTES[a]);
-    if (weak.length > 0) {
-      const need = weak.map((a) => `${a} ${MIN_HMAC_BYTES[a]}`).join(', ');
-      out.push(`secret is ${bytes} bytes, shorter than RFC 7518 needs (${need}): a short secret can be guessed offline from one token`);
-    }
+    const weak = shortSecret(config.secret, config.algorithms);
+    if (weak !== undefined) out.push(weak);
+  }
+  if (typeof config.clock_skew === 'number' && config.clock_skew > 300) {
+    out.push(`clock_skew: a bare number is seconds: ${config.clock_skew} is ${(config.clock_skew / 3600).toFixed(1)} hours (write e.g. 30s)`);
   }
   if (config.jwks_uri !== undefined && plainHttpToAnotherHost(config.jwks_uri)) {
     out.push('jwks_uri uses plain http: keys fetched over it can be tampered with');
@@ -24,4 +23,13 @@ export function jwtWarnings(config: Static<typeof schema>): string[] {
     out.push('uri_param_names without hide_credentials forwards tokens upstream in the query string');
   }
   return out;
+}
+
+/** A warning when `secret` is shorter than RFC 7518 §3.2 wants for any of `algorithms`. */
+export function shortSecret(secret: string, algorithms: readonly string[]): string | undefined {
+  const bytes = Buffer.byteLength(secret);
+  const weak = (['HS256', 'HS384', 'HS512'] as const).filter((a) => algorithms.includes(a) && bytes < MIN_HMAC_BYTES[a]);
+  if (weak.length === 0) return undefined;
+  const need = weak.map((a) => `${a} ${MIN_HMAC_BYTES[a]}`).join(', ');
+  return `secret is ${bytes} bytes, shorter than RFC 7518 needs (${need}): a short secret can be guessed offline from one token`;
 }

@@ -5,7 +5,18 @@ import { Pool } from '../../upstream/undici-pool.ts';
 const MAX_BODY = 64 * 1024;
 
 /** Thrown when the endpoint could not answer (timeout, connection, non-200, junk): fail open or closed. */
-export class IntrospectionUnavailable extends Error {}
+export class IntrospectionUnavailable extends Error {
+  /**
+   * The endpoint could not be reached, timed out or failed (5xx): `fail: open` may pass the request. An answer
+   * that refuses the gateway (4xx: wrong client credentials) or makes no sense never does: that is a
+   * misconfiguration, and passing every token through it would open the route.
+   */
+  readonly outage: boolean;
+  constructor(message: string, outage: boolean, options?: ErrorOptions) {
+    super(message, options);
+    this.outage = outage;
+  }
+}
 
 /**
  * RFC 7662 client: POSTs the token with the gateway's client credentials (HTTP Basic, RFC 6749 §2.3.1) over
@@ -48,21 +59,21 @@ export class Introspector {
       const body = await readBounded(res.body as AsyncIterable<Buffer>, MAX_BODY);
       if (body === null) {
         res.body.destroy();
-        throw new IntrospectionUnavailable('introspection answer larger than 64 KB');
+        throw new IntrospectionUnavailable('introspection answer larger than 64 KB', false);
       }
-      if (res.statusCode !== 200) throw new IntrospectionUnavailable(`introspection endpoint answered ${res.statusCode}`);
+      if (res.statusCode !== 200) throw new IntrospectionUnavailable(`introspection endpoint answered ${res.statusCode}`, res.statusCode >= 500);
       text = body.toString('utf8');
     } catch (err) {
       if (err instanceof IntrospectionUnavailable) throw err;
-      throw new IntrospectionUnavailable(`introspection failed: ${(err as Error).name}: ${(err as Error).message}`, { cause: err });
+      throw new IntrospectionUnavailable(`introspection failed: ${(err as Error).name}: ${(err as Error).message}`, true, { cause: err });
     }
     let doc: unknown;
     try {
       doc = JSON.parse(text);
     } catch {
-      throw new IntrospectionUnavailable('introspection answer is not JSON');
+      throw new IntrospectionUnavailable('introspection answer is not JSON', false);
     }
-    if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new IntrospectionUnavailable('introspection answer is not an object');
+    if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new IntrospectionUnavailable('introspection answer is not an object', false);
     return doc as Record<string, unknown>;
   }
 

@@ -130,7 +130,7 @@ export default definePlugin({
           (err: unknown) => {
             if (!(err instanceof IntrospectionUnavailable)) throw err;
             const reason = `oauth2-introspection: ${err.message}`;
-            if (failOpen) return failedOpen(ctx, reason, anonymous);
+            if (failOpen && err.outage) return failedOpen(ctx, reason, anonymous);
             return authUnavailable(ctx, reason, 'the token could not be checked, try again later');
           },
         );
