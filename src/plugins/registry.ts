@@ -6,7 +6,6 @@ import { credentials as jwtCredentials } from './jwt/credentials.ts';
 import { jwtWarnings } from './jwt/warnings.ts';
 import { introspectionWarnings } from './oauth2-introspection/warnings.ts';
 import { schema as keyAuth, credentials as keyAuthCredentials } from './key-auth/schema.ts';
-import { keyAuthWarnings } from './key-auth/warnings.ts';
 import { schema as basicAuth, credentials as basicAuthCredentials } from './basic-auth/schema.ts';
 import { schema as acl } from './acl/schema.ts';
 import { schema as requestSizeLimiting } from './request-size-limiting/schema.ts';
@@ -38,7 +37,7 @@ export const builtinLoaders: ReadonlyArray<readonly [Meta, Loader]> = [
   [{ name: 'forward-auth', priority: 1800, kind: 'auth', schema: forwardAuth, credentials: null }, () => import('./forward-auth/index.ts')],
   [{ name: 'oauth2-introspection', priority: 1700, kind: 'auth', schema: oauth2Introspection, warn: introspectionWarnings as Meta['warn'], credentials: null }, () => import('./oauth2-introspection/index.ts')],
   [{ name: 'jwt', priority: 1450, kind: 'auth', schema: jwt, warn: jwtWarnings as Meta['warn'], credentials: jwtCredentials as Meta['credentials'] }, () => import('./jwt/index.ts')],
-  [{ name: 'key-auth', priority: 1250, kind: 'auth', schema: keyAuth, warn: keyAuthWarnings as Meta['warn'], credentials: keyAuthCredentials as Meta['credentials'] }, () => import('./key-auth/index.ts')],
+  [{ name: 'key-auth', priority: 1250, kind: 'auth', schema: keyAuth, credentials: keyAuthCredentials as Meta['credentials'] }, () => import('./key-auth/index.ts')],
   [{ name: 'basic-auth', priority: 1100, kind: 'auth', schema: basicAuth, credentials: basicAuthCredentials as Meta['credentials'] }, () => import('./basic-auth/index.ts')],
   [{ name: 'acl', priority: 950, schema: acl }, () => import('./acl/index.ts')],
   [{ name: 'request-size-limiting', priority: 951, schema: requestSizeLimiting }, () => import('./request-size-limiting/index.ts')],

@@ -21,6 +21,7 @@ services:
 routes:
   - { name: key, paths: [/key], service: api, plugins: { key-auth: { hide_credentials: true } } }
   - { name: keyq, paths: [/keyq], service: api, plugins: { key-auth: { key_in_query: true, hide_credentials: true } } }
+  - { name: key-header-only, paths: [/key-header-only], service: api, plugins: { key-auth: { key_in_query: false } } }
   - { name: basic, paths: [/basic], service: api, plugins: { basic-auth: { realm: shop } } }
   - name: any
     paths: [/any]
@@ -115,8 +116,12 @@ test('key-auth: unknown, missing and conflicting keys → 401 with a Key challen
   assert.equal(up.seen.length, before);
 });
 
-test('key-auth: query key only when key_in_query, removed from the upstream query', async () => {
-  assert.equal((await call('/key?apikey=alice-key')).status, 401);
+test('key-auth: a query key works by default, is removed with hide_credentials, and is refused with key_in_query: false', async () => {
+  const plain = await call('/key?apikey=alice-key&b=2');
+  assert.equal(plain.status, 200);
+  assert.equal(plain.body.headers['x-consumer-username'], 'alice');
+  assert.equal((await call('/key-header-only?apikey=alice-key')).status, 401);
+  assert.equal((await call('/key?apikey=alice-key', { apikey: 'bob-key' })).status, 401, 'a header and a query key that differ');
   const q = await call('/keyq?a=1&apikey=alice-key');
   assert.equal(q.status, 200);
   assert.equal(q.body.url, '/?a=1');

@@ -4,7 +4,6 @@ import { consumerIndex, resolveAnonymous, headerNames, asAnonymous, actAsConsume
 import { agreedRawHeader, unauthorized, withoutQueryParams } from '../auth-common/request.ts';
 import { KeyIndex } from './keys.ts';
 import { credentials, schema } from './schema.ts';
-import { keyAuthWarnings } from './warnings.ts';
 
 /** Longest key we hash: anything longer is junk, refused without work. */
 const MAX_KEY = 4096;
@@ -87,5 +86,4 @@ export default definePlugin({
       },
     };
   },
-  warn: keyAuthWarnings,
 });

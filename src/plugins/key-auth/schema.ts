@@ -6,12 +6,13 @@ export const schema = Type.Object(
     key_names: Type.Array(Type.String({ minLength: 1, pattern: '^[A-Za-z0-9!#$%&\'*+.^_`|~-]+$' }), {
       minItems: 1,
       default: ['apikey', 'x-api-key'],
-      description: 'header names (and query parameter names, with key_in_query) that carry the API key',
+      description: 'header names (and query parameter names, unless key_in_query is false) that carry the API key',
     }),
     key_in_header: Type.Boolean({ default: true, description: 'look for the key in the key_names headers' }),
     key_in_query: Type.Boolean({
-      default: false,
-      description: 'also accept the key as a query parameter (?apikey=...); query strings end up in browser history and proxy logs, so prefer headers',
+      default: true,
+      description:
+        'also accept the key as a query parameter (?apikey=...), as Kong does; query strings end up in browser history and proxy logs: set false to accept headers only, or hide_credentials to keep it from the upstream',
     }),
     hide_credentials: Type.Boolean({ default: false, description: 'remove the key from the request before it goes upstream' }),
     anonymous: Type.Optional(
