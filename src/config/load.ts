@@ -58,7 +58,7 @@ export function loadConfigText(text: string, file: string, opts: LoadOptions): L
   // better here). Applied in check() so that a username restored to its text below gets its id too.
   const idless = Array.isArray(data.consumers) ? (data.consumers as unknown[]).filter((c) => isRecord(c) && c.id === undefined) : [];
   const check = () => {
-    for (const c of idless) if (isRecord(c) && c.username !== undefined) c.id = c.username;
+    for (const c of idless) if (isRecord(c) && typeof c.username === 'string') c.id = c.username;
     const schema = validateConfig(data, map);
     const plugins = checkPlugins(data, opts.plugins, map);
     const credentials = checkCredentials(data, opts.plugins, map);

@@ -11,6 +11,12 @@ import { stripMapped } from '../core/cidr.ts';
  */
 const NOT_FORWARDED = new Set([...HOP_BY_HOP, 'expect', 'host', 'forwarded', 'x-real-ip']);
 const FORWARDING = ['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port'];
+/**
+ * The forwarding headers spelled with underscores, which CGI, WSGI, PHP and Rack servers read as the same
+ * header (`X_Real_IP` is X-Real-IP to them): a client could set them past the gateway's own, so they never
+ * go upstream.
+ */
+const UNDERSCORED = new Set([...FORWARDING, 'x-real-ip'].map((h) => h.replaceAll('-', '_')));
 
 /**
  * What the forwarding headers say about one client connection, computed once per connection (keep-alive
@@ -67,6 +73,7 @@ export function forwardHeaders(
   const named = headers.connection === undefined ? null : connectionTokens(headers.connection);
   for (const name in headers) {
     if (NOT_FORWARDED.has(name) || name.startsWith('proxy-')) continue;
+    if (name.includes('_') && UNDERSCORED.has(name.replaceAll('-', '_'))) continue;
     if (named !== null && named.includes(name)) continue;
     const v = headers[name];
     if (v !== undefined) out[name] = v;

@@ -47,6 +47,10 @@ before(async () => {
       res.writeHead(200, { 'x-scopes': 'read:users write:users', 'x-roles': 'staff, admin' }).end();
     } else if (auth === 'Bearer big') {
       res.writeHead(200, { 'x-user-id': 'u-big' }).end(Buffer.alloc(200_000, 0x61));
+    } else if (auth === 'Bearer cutoff') {
+      res.writeHead(401, { 'content-length': '1000', 'content-type': 'text/plain', 'x-why': 'cut' });
+      res.write('x');
+      setTimeout(() => res.socket?.destroy(), 20);
     } else if (auth === 'Bearer hugedeny') {
       res.writeHead(403, { 'content-type': 'text/html', 'x-deny': 'big' }).end(Buffer.alloc(200_000, 0x62));
     } else if (auth === 'Bearer retry') {
@@ -73,6 +77,8 @@ routes:
   - { name: fa-closed, paths: [/fa-closed], service: api, plugins: { forward-auth: { url: "${nothing}/check" } } }
   - { name: fa-anon, paths: [/fa-anon], service: api, plugins: { forward-auth: { url: "${authz.url}/check", anonymous: anonymous } } }
   - { name: fa-key, paths: [/fa-key], service: api, plugins: { forward-auth: { url: "${authz.url}/check" }, key-auth: {} } }
+  - { name: fa-swap, paths: [/fa-swap], service: api, plugins: { forward-auth: { url: "${authz.url}/check", response_headers: [Authorization] } } }
+  - { name: fa-live-open, paths: [/fa-live-open], service: api, plugins: { forward-auth: { url: "${authz.url}/check", fail: open } } }
   - { name: fa-chosen, paths: [/fa-chosen], service: api, plugins: { forward-auth: { url: "${authz.url}/check", request_headers: [Authorization, X-Api-Token] } } }
   - { name: fa-acl, paths: [/fa-acl], service: api, plugins: { forward-auth: { url: "${authz.url}/check" }, acl: { allow: [admin], scopes: { GET: [read:users], POST: [write:users], DELETE: [delete:users] } } } }
   - { name: fa-open-acl, paths: [/fa-open-acl], service: api, plugins: { forward-auth: { url: "${nothing}/check", fail: open }, acl: { allow: [admin] } } }
@@ -187,6 +193,22 @@ test('forward-auth: a refusal with a body over max_body_size is still that refus
   assert.equal(r.headers['x-deny'], 'big');
   assert.equal(r.text, '');
   assert.equal(up.seen.length, before);
+});
+
+test('forward-auth: a refusal whose body breaks off is still that refusal, even with fail: open', async () => {
+  const before = up.seen.length;
+  const r = await call('/fa-live-open/x', bearer('cutoff'));
+  assert.equal(r.status, 401);
+  assert.equal(r.headers['x-why'], 'cut');
+  assert.equal(r.headers['content-type'], undefined, 'no body, so no body headers');
+  assert.equal(up.seen.length, before);
+});
+
+test('forward-auth: the client\'s Authorization reaches the auth service even when the answer replaces it upstream', async () => {
+  const r = await call('/fa-swap/x', bearer('ok'));
+  assert.equal(r.status, 200);
+  assert.equal(authz.seen.at(-1)!.headers.authorization, 'Bearer ok');
+  assert.equal(r.json().headers.authorization, undefined, "the client's credential is not passed upstream in place of the answer's");
 });
 
 test('forward-auth: a pass with a large body still passes', async () => {

@@ -43,6 +43,15 @@ test('junk in a trusted chain is not believed', async () => {
   assert.equal(h2['x-real-ip'], '127.0.0.1');
 });
 
+test('forwarding headers spelled with underscores (X_Real_IP to CGI-style servers) never go upstream', async () => {
+  const h = await seenHeaders({ x_real_ip: '10.9.9.9', x_forwarded_for: '10.9.9.9', 'x-forwarded_host': 'evil', x_trace: 'kept' });
+  assert.equal(h.x_real_ip, undefined);
+  assert.equal(h.x_forwarded_for, undefined);
+  assert.equal(h['x-forwarded_host'], undefined);
+  assert.equal(h.x_trace, 'kept');
+  assert.equal(h['x-real-ip'], '127.0.0.1');
+});
+
 test('draining: idle keep-alive sockets close at once, in-flight answers carry Connection: close', async () => {
   const up2 = await startUpstream((_req, res) => {
     setTimeout(() => res.end('done'), 300);

@@ -127,15 +127,18 @@ function finish(ctx: Ctx, st: Outcome | null): HookResult {
     // auth_error stays: it says why the request runs as anonymous (e.g. an auth server down under fail: open).
     if (st.open) ctx.logFields.auth_error = st.openReason;
     ctx.consumer = st.anonymous;
-    if (st.anonymous === null) return undefined;
+    // For a later 401 (acl): the route's own challenges.
     if (st.challenges.length > 0) {
       const prior = ctx.get(AUTH_CHALLENGES);
       const own = prior === undefined ? [] : typeof prior === 'string' ? [prior] : prior;
       ctx.set(AUTH_CHALLENGES, [...own, ...st.challenges]);
     }
+    if (st.anonymous === null) return undefined;
     setIdentityHeaders(ctx, true);
     return undefined;
   }
+  // Refused: whatever failed open does not count.
+  if (st !== null && st.open) ctx.set(FAILED_OPEN, undefined);
   if (st === null || st.best === null) {
     ctx.logFields.auth_error = 'no credentials';
     return ctx.replyError(401, ErrorCode.unauthorized, 'authentication required', { 'www-authenticate': 'Bearer realm="portico"' });

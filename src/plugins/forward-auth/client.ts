@@ -19,7 +19,15 @@ const NOT_SENT = new Set(['host', 'content-length', 'transfer-encoding', 'expect
  * Headers auth services read as the request's target or origin (X-Forwarded-Uri, X-Original-URL, and their
  * underscore spellings): the client's own are never sent, the gateway sets what they must say.
  */
-const TARGET_CLAIMS = /^x[-_](forwarded|original)[-_]/;
+const TARGET_CLAIMS = /^x[-_](forwarded|original|real)[-_]/;
+/**
+ * The client's credentials, always sent as the client sent them: the auth group has removed from the
+ * upstream's copy every header an auth plugin of the route sets (forward-auth's own `response_headers:
+ * [Authorization]`, say, which swaps the credential for an internal one).
+ */
+const CREDENTIALS = ['authorization', 'cookie'];
+/** Headers that describe a body: dropped with a refusal's body when it cannot be relayed. */
+const BODY_HEADERS = new Set(['content-type', 'content-encoding', 'content-range', 'content-md5', 'digest', 'etag', 'last-modified']);
 
 /**
  * The auth-service call: GET `url` with the original method, URI, host, scheme and client IP in
@@ -54,6 +62,10 @@ export class AuthService {
       for (const name in up) {
         if (!NOT_SENT.has(name) && !TARGET_CLAIMS.test(name)) headers[name] = up[name]!;
       }
+      for (const name of CREDENTIALS) {
+        const v = ctx.headers[name];
+        if (v !== undefined) headers[name] = v;
+      }
     } else {
       for (const name of this.requestHeaders) {
         const v = ctx.headers[name];
@@ -83,12 +95,19 @@ export class AuthService {
         await res.body.dump({ limit: Number.MAX_SAFE_INTEGER });
         return { status: res.statusCode, headers: res.headers, body: EMPTY };
       }
-      const body = await readBounded(res.body as AsyncIterable<Buffer>, this.maxBody);
+      // A refusal is a refusal even when its body cannot be had (too large, cut off, too slow): it is
+      // relayed without the body, never turned into "unavailable" (which fail: open would let through).
+      let body: Buffer | null = null;
+      try {
+        body = await readBounded(res.body as AsyncIterable<Buffer>, this.maxBody);
+      } catch {
+        // the body broke off or timed out
+      }
       if (body === null) {
-        // Still a refusal (never a reason to fail open): relayed without its body.
         res.body.destroy();
-        const { 'content-type': _type, ...headers } = res.headers;
-        return { status: res.statusCode, headers, body: EMPTY };
+        const kept: AuthAnswer['headers'] = {};
+        for (const name in res.headers) if (!BODY_HEADERS.has(name)) kept[name] = res.headers[name];
+        return { status: res.statusCode, headers: kept, body: EMPTY };
       }
       return { status: res.statusCode, headers: res.headers, body };
     } catch (err) {

@@ -56,12 +56,24 @@ export class Introspector {
         bodyTimeout: this.timeoutMs,
         signal: AbortSignal.timeout(this.timeoutMs),
       });
-      const body = await readBounded(res.body as AsyncIterable<Buffer>, MAX_BODY);
+      if (res.statusCode !== 200) {
+        // dump, not destroy: a destroyed unread undici body emits an error nobody listens to.
+        await res.body.dump().catch(() => undefined);
+        // 5xx, 429 and 408 are the endpoint's own trouble (fail: open may apply); other answers refuse the
+        // gateway (wrong client credentials, wrong URL): a misconfiguration.
+        const s = res.statusCode;
+        throw new IntrospectionUnavailable(`introspection endpoint answered ${s}`, s >= 500 || s === 429 || s === 408);
+      }
+      let body: Buffer | null;
+      try {
+        body = await readBounded(res.body as AsyncIterable<Buffer>, MAX_BODY);
+      } catch (err) {
+        throw new IntrospectionUnavailable(`introspection answer cut off: ${(err as Error).message}`, true, { cause: err });
+      }
       if (body === null) {
         res.body.destroy();
         throw new IntrospectionUnavailable('introspection answer larger than 64 KB', false);
       }
-      if (res.statusCode !== 200) throw new IntrospectionUnavailable(`introspection endpoint answered ${res.statusCode}`, res.statusCode >= 500);
       text = body.toString('utf8');
     } catch (err) {
       if (err instanceof IntrospectionUnavailable) throw err;
