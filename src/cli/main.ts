@@ -8,6 +8,7 @@ import { lookupPlugin } from '../plugins/registry.ts';
 import { startInstance } from '../runtime/instance.ts';
 import { startCluster } from '../runtime/cluster.ts';
 import { runWorker } from '../runtime/worker.ts';
+import { keepServingOnStrayErrors } from '../runtime/last-resort.ts';
 import { explainCommand } from './explain.ts';
 import { withCompiled } from './offline.ts';
 import { hashSecretCommand } from './hash-secret.ts';
@@ -128,6 +129,7 @@ async function start(file: string, workersOpt: string | undefined, watchFile: bo
       return -1;
     }
     const inst = await startInstance({ configFile: file, watch: watchFile, logger });
+    keepServingOnStrayErrors(logger);
     process.on('SIGHUP', () => void inst.gateway.reload());
     onStopSignal(logger, () => inst.stop());
     return -1;

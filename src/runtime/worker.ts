@@ -1,6 +1,7 @@
 import type { Logger } from '../observability/logger.ts';
 import type { ToWorker, FromWorker } from './cluster.ts';
 import { Gateway } from './gateway.ts';
+import { keepServingOnStrayErrors } from './last-resort.ts';
 import { explainRequest } from './explain.ts';
 import { runExtension } from '../admin/extensions.ts';
 import { registerWorkerMetrics } from '../observability/cluster-metrics.ts';
@@ -21,6 +22,7 @@ export async function runWorker(configFile: string, logger: Logger): Promise<voi
     send({ portico: 'failed', error: err instanceof Error ? err.message : String(err) });
     process.exit(1);
   }
+  keepServingOnStrayErrors(logger);
   send({ portico: 'ready', hash: gw.table.hash });
   process.on('message', (m: ToWorker) => {
     if (m.portico === 'reload') {
