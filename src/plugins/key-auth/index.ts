@@ -27,7 +27,7 @@ export default definePlugin({
     const inQuery = config.key_in_query;
     const hide = config.hide_credentials;
     const challenge = `Key realm="${config.realm.replace(/["\\]/g, '')}"`;
-    const where = [inHeader ? `headers ${config.key_names.join(', ')}` : '', inQuery ? 'the query' : '']
+    const where = [inHeader ? `headers ${config.key_names.join(', ')}` : '', inQuery ? `query parameters ${config.key_names.join(', ')}` : '']
       .filter(Boolean)
       .join(' or ');
 
