@@ -18,7 +18,8 @@ export const schema = Type.Object(
     }),
     fail: Type.Union([Type.Literal('closed'), Type.Literal('open')], {
       default: 'closed',
-      description: 'introspection endpoint down or slow: closed → 503; open → the token counts as absent (anonymous, or another auth plugin, may still let the request in)',
+      description:
+        'introspection endpoint down, slow or failing (5xx, 429, 408): closed → 503; open → the request continues unauthenticated (as anonymous if set) unless another auth plugin refuses it',
     }),
     claims_to_headers: Type.Record(Type.String({ minLength: 1 }), HeaderName, {
       default: { sub: 'X-User-ID', scope: 'X-Scopes', client_id: 'X-Client-ID' },
