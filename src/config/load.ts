@@ -7,6 +7,7 @@ import { ConfigError, formatPath, sortIssues, type ConfigIssue, type Path, type 
 import { checkCredentials } from './credentials.ts';
 import { checkPlugins, type PluginLookup } from './plugins.ts';
 import { checkReferences } from './references.ts';
+import { routeWarnings } from './route-warnings.ts';
 import { parseSource } from './source.ts';
 import { validateConfig } from './validate.ts';
 
@@ -66,7 +67,7 @@ export function loadConfigText(text: string, file: string, opts: LoadOptions): L
     return {
       ok: schema.ok,
       issues: [...schema.issues, ...plugins.issues, ...credentials.issues, ...refs],
-      warnings: [...plugins.warnings, ...credentials.warnings],
+      warnings: [...plugins.warnings, ...credentials.warnings, ...routeWarnings(data, opts.plugins, map)],
     };
   };
   let checked = check();
