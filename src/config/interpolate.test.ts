@@ -130,3 +130,23 @@ void test('a consumer without id gets its username, also when that was restored 
     [['123', '123'], ['bob', 'bob']],
   );
 });
+
+void test('consumer names: printable, no space at either end; scopes: one token each', () => {
+  const bad = (u: string, scope = 'read'): string[] => {
+    try {
+      load(`consumers:\n  - { username: ${JSON.stringify(u)}, scopes: [${JSON.stringify(scope)}] }\n`, {});
+      return [];
+    } catch (err) {
+      assert.ok(err instanceof ConfigError);
+      return err.issues.map(formatIssue);
+    }
+  };
+  assert.deepEqual(bad('alice@example.com'), [], 'e-mail address');
+  assert.deepEqual(bad('Bob Smith'), []);
+  assert.equal(bad('alice ').length, 1, 'trailing space');
+  assert.equal(bad(' alice').length, 1, 'leading space');
+  assert.equal(bad('a/b').length, 1);
+  assert.equal(bad('a\u0085b').length, 1, 'C1 control');
+  assert.equal(bad('ok', 'admin:all read').length, 1, 'a space inside a scope');
+  assert.equal(bad('ok', 'c,d').length, 1);
+});

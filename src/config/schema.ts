@@ -76,12 +76,18 @@ export const RouteSchema = Type.Object(
 
 export const ConsumerSchema = Type.Object(
   {
-    // Any printable name (e-mail addresses, "Bob Smith"), as in Kong; no "/" (it names the consumer in admin paths).
-    username: Type.String({ minLength: 1, maxLength: 256, pattern: '^[^\\s/\\x00-\\x1f\\x7f][^/\\x00-\\x1f\\x7f]*$' }),
+    // Any printable name (e-mail addresses, "Bob Smith"), as in Kong; no "/" (it names the consumer in admin
+    // paths), no control characters, no space at either end (HTTP trims it: "alice " would pass as alice).
+    username: Type.String({
+      minLength: 1,
+      maxLength: 256,
+      pattern: '^[^\\s/\\x00-\\x1f\\x7f-\\x9f](?:[^/\\x00-\\x1f\\x7f-\\x9f]*[^\\s/\\x00-\\x1f\\x7f-\\x9f])?$',
+    }),
     id: Type.String({ minLength: 1, maxLength: 256, description: 'X-Consumer-ID; defaults to the username' }),
     custom_id: Type.Optional(Type.String()),
     groups: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
-    scopes: Type.Array(Type.String({ minLength: 1 }), {
+    // One token each (X-Scopes joins them with spaces; acl compares whole tokens).
+    scopes: Type.Array(Type.String({ minLength: 1, pattern: '^[^\\s,\\x00-\\x1f\\x7f]+$' }), {
       default: [],
       description: 'scopes this consumer has when it authenticates with an API key or password (acl scopes); tokens carry their own',
     }),

@@ -189,9 +189,13 @@ export class Gateway {
 
   private async load(): Promise<LoadedConfig> {
     const opts = { plugins: this.lookup, env: this.opts.env };
-    if (this.configText !== undefined) return loadConfigText(this.configText, this.opts.configFile ?? 'config.yaml', opts);
-    if (!this.opts.configFile) throw new Error('no config file or text given');
-    return loadConfigFile(this.opts.configFile, opts);
+    let loaded: LoadedConfig;
+    if (this.configText !== undefined) loaded = loadConfigText(this.configText, this.opts.configFile ?? 'config.yaml', opts);
+    else if (!this.opts.configFile) throw new Error('no config file or text given');
+    else loaded = await loadConfigFile(this.opts.configFile, opts);
+    // What `portico validate` warns about is said on every start and reload too.
+    for (const w of loaded.warnings) this.logger.warn({ warning: formatIssue(w) }, 'config warning');
+    return loaded;
   }
 
   private install(compiled: Compiled): void {

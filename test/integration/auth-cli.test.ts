@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { BIN, runCli, tempDir } from '../helpers/cli.ts';
+import { BIN, runCli, startCli, freePort, tempDir } from '../helpers/cli.ts';
 import { parseScrypt, verifyScrypt, sha256Hex } from '../../src/plugins/auth-common/secrets.ts';
 
 function withStdin(args: string[], input: string): Promise<{ code: number; stdout: string }> {
@@ -126,6 +126,25 @@ test('portico validate reports shared credentials and unknown anonymous consumer
     for (const re of expect) assert.match(r.stderr, re);
     assert.equal(r.stderr.split('\n').filter((l) => / \(\S*shared\.yaml:\d+:\d+\)$/.test(l)).length, expect.length, r.stderr);
   } finally {
+    await t.cleanup();
+  }
+});
+
+test('portico start says the config warnings validate would print', async () => {
+  const t = await tempDir();
+  const port = await freePort();
+  const file = await t.write('warn.yaml', `listen: [{ address: "127.0.0.1:${port}" }]\nadmin: { listen: "off" }\nroutes:\n  - { name: r, paths: [/], plugins: { jwt: { secret: short } } }\n`);
+  const listening = () => fetch(`http://127.0.0.1:${port}/`).then((r) => (void r.body?.cancel(), true), () => false);
+  const run = await startCli(['start', '--config', file], listening);
+  try {
+    // The log is written asynchronously: give it a moment after the listener is up.
+    for (let i = 0; i < 40 && !/secret is 5 bytes/.test(run.stdout() + run.stderr()); i++) await new Promise((r) => setTimeout(r, 50));
+    const out = run.stdout() + run.stderr();
+    assert.match(out, /config warning/);
+    assert.match(out, /checks neither issuer nor audiences/);
+    assert.match(out, /secret is 5 bytes/);
+  } finally {
+    await run.stop();
     await t.cleanup();
   }
 });
