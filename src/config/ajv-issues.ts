@@ -92,6 +92,8 @@ function keywordMessage(e: ErrorObject, p: Record<string, unknown>): string {
         isRecord(parent) && typeof parent.description === 'string'
           ? ` (${parent.description})`
           : '';
+      // A long pattern (lookaheads and all) says less than its description.
+      if (d !== '' && String(p.pattern).length > 60) return `must be ${String((parent as { description: string }).description)}`;
       return `must match pattern ${String(p.pattern)}${d}`;
     }
     case 'format':

@@ -1,8 +1,5 @@
 import { Type, Duration } from '../../sdk/index.ts';
-
-const headerName = (opts: { default?: string; description?: string } = {}) =>
-  Type.String({ minLength: 1, pattern: '^[A-Za-z0-9!#$%&\'*+.^_`|~-]+$', ...opts });
-const HeaderName = headerName();
+import { HeaderName, IdentityHeader, identityHeader } from '../auth-common/header-schema.ts';
 
 export const schema = Type.Object(
   {
@@ -15,15 +12,15 @@ export const schema = Type.Object(
         description: 'client request headers sent to the auth service; unset: all of them except hop-by-hop ones (as Traefik does)',
       }),
     ),
-    response_headers: Type.Array(HeaderName, {
+    response_headers: Type.Array(IdentityHeader, {
       default: [],
       description: 'headers of a 2xx auth answer copied onto the upstream request (e.g. X-User-ID, X-Roles); client copies are removed',
     }),
-    scopes_header: headerName({
+    scopes_header: identityHeader({
       default: 'X-Scopes',
       description: 'header of a 2xx auth answer listing the granted scopes (space or comma separated), checked by acl scopes',
     }),
-    groups_header: headerName({
+    groups_header: identityHeader({
       default: 'X-Roles',
       description: 'header of a 2xx auth answer listing the caller\'s roles (space or comma separated), checked by acl allow/deny as groups',
     }),

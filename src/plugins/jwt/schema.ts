@@ -1,11 +1,12 @@
 import { Type, Duration, Size } from '../../sdk/index.ts';
 import { ALGORITHMS } from './algorithms.ts';
+import { HeaderName, IdentityHeader } from '../auth-common/header-schema.ts';
 
 const Algorithm = Type.Union(
   ALGORITHMS.map((a) => Type.Literal(a)),
   { description: 'a JWS algorithm (none is never accepted)' },
 );
-const HeaderName = Type.String({ minLength: 1, pattern: '^[A-Za-z0-9!#$%&\'*+.^_`|~-]+$' });
+
 
 export const schema = Type.Object(
   {
@@ -48,7 +49,7 @@ export const schema = Type.Object(
       default: [],
       description: 'query parameters carrying the token (off by default; the access log never shows the query)',
     }),
-    claims_to_headers: Type.Record(Type.String({ minLength: 1 }), HeaderName, {
+    claims_to_headers: Type.Record(Type.String({ minLength: 1 }), IdentityHeader, {
       default: { sub: 'X-User-ID', scope: 'X-Scopes' },
       description: 'claim → upstream header (scope falls back to scp; arrays joined with spaces); client copies are removed',
     }),

@@ -1,6 +1,6 @@
 import { Type, Duration } from '../../sdk/index.ts';
 
-const HeaderName = Type.String({ minLength: 1, pattern: '^[A-Za-z0-9!#$%&\'*+.^_`|~-]+$' });
+import { IdentityHeader } from '../auth-common/header-schema.ts';
 
 export const schema = Type.Object(
   {
@@ -21,7 +21,7 @@ export const schema = Type.Object(
       description:
         'introspection endpoint down, slow or failing (5xx, 429, 408): closed → 503; open → the request continues unauthenticated (as anonymous if set) unless another auth plugin refuses it',
     }),
-    claims_to_headers: Type.Record(Type.String({ minLength: 1 }), HeaderName, {
+    claims_to_headers: Type.Record(Type.String({ minLength: 1 }), IdentityHeader, {
       default: { sub: 'X-User-ID', scope: 'X-Scopes', client_id: 'X-Client-ID' },
       description: 'introspection field → upstream header (arrays joined with spaces); client copies are removed',
     }),

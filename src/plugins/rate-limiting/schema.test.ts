@@ -72,7 +72,7 @@ test('invalid configs name the field', () => {
   assert.deepEqual(issues(`plugins:\n  rate-limiting:\n    limits: []\n`), ['plugins.rate-limiting.limits: must not be empty (p.yaml:3:13)']);
   const key = issues(`plugins:\n  rate-limiting:\n    limits: [{ limit: 1, window: 1s }]\n    key: [user]\n`);
   assert.equal(key.length, 1);
-  assert.match(key[0]!, /^plugins\.rate-limiting\.key\[0\]: must match pattern .*header:NAME/);
+  assert.match(key[0]!, /^plugins\.rate-limiting\.key\[0\]: must be .*header:NAME/);
   assert.deepEqual(issues(`plugins:\n  rate-limiting:\n    limits: [{ limit: 1, window: 1s }]\n    on_store_error: retry\n`), [
     'plugins.rate-limiting.on_store_error: must be one of: open, closed, local (p.yaml:4:21)',
   ]);
