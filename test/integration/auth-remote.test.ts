@@ -47,6 +47,8 @@ before(async () => {
       res.writeHead(200, { 'x-scopes': 'read:users write:users', 'x-roles': 'staff, admin' }).end();
     } else if (auth === 'Bearer big') {
       res.writeHead(200, { 'x-user-id': 'u-big' }).end(Buffer.alloc(200_000, 0x61));
+    } else if (auth === 'Bearer weird') {
+      res.writeHead(999).end('?');
     } else if (auth === 'Bearer cutoff') {
       res.writeHead(401, { 'content-length': '1000', 'content-type': 'text/plain', 'x-why': 'cut' });
       res.write('x');
@@ -209,6 +211,12 @@ test('forward-auth: the client\'s Authorization reaches the auth service even wh
   assert.equal(r.status, 200);
   assert.equal(authz.seen.at(-1)!.headers.authorization, 'Bearer ok');
   assert.equal(r.json().headers.authorization, undefined, "the client's credential is not passed upstream in place of the answer's");
+});
+
+test('forward-auth: an answer with no valid HTTP status is a JSON 502', async () => {
+  const r = await call('/fa/x', bearer('weird'));
+  assert.equal(r.status, 502);
+  assert.equal(r.json().error, 'bad_gateway');
 });
 
 test('forward-auth: a pass with a large body still passes', async () => {

@@ -5,6 +5,7 @@ import { parseDuration } from '../../core/duration.ts';
 import { connectionTokens, isHopByHop } from '../../core/headers.ts';
 import { adHocConsumer, consumerIndex, headerNames, headerSafe, resolveAnonymous } from '../auth-common/identity.ts';
 import { authUnavailable } from '../auth-common/request.ts';
+import { ErrorCode } from '../../core/errors.ts';
 import { AuthService, AuthServiceUnavailable, type AuthAnswer } from './client.ts';
 import { schema } from './schema.ts';
 
@@ -67,6 +68,11 @@ export default definePlugin({
     };
 
     const relay = (ctx: Ctx, a: AuthAnswer): HookResult => {
+      // Not an HTTP status at all: nothing to relay, the auth service is broken (a JSON 502 like any bad gateway).
+      if (a.status < 200 || a.status > 599) {
+        const reason = `forward-auth: auth service answered status ${a.status}`;
+        return authFailure(ctx, 'unavailable', reason, ctx.replyError(502, ErrorCode.badGateway, 'the auth service gave an invalid answer'));
+      }
       // Every end-to-end header of the refusal reaches the client (Location, Set-Cookie, Retry-After, ...).
       const headers: OutgoingHttpHeaders = {};
       const named = connectionTokens(a.headers.connection);
@@ -75,7 +81,7 @@ export default definePlugin({
         if (v !== undefined && !NOT_RELAYED.has(name) && !isHopByHop(name, named)) headers[name] = v;
       }
       // A 2xx-only contract: 1xx/3xx/4xx/5xx from the auth service all mean "not allowed", as they say.
-      const status = a.status >= 200 && a.status < 600 ? a.status : 502;
+      const status = a.status;
       // RFC 9110 §15.5.2: a 401 carries a challenge; the service's own when it sent one.
       if (status === 401 && headers['www-authenticate'] === undefined) headers['www-authenticate'] = 'Bearer realm="portico"';
       // Shown no credentials, the service's refusal means "none sent": another member's refusal of
