@@ -95,9 +95,12 @@ export interface ClaimRules {
 /** Why the claims are not acceptable at `now` (seconds), or null when they are. */
 export function checkClaims(p: Record<string, unknown>, rules: ClaimRules, now: number): string | null {
   const { exp, nbf, iat } = p;
-  if (exp !== undefined && (typeof exp !== 'number' || now - rules.skew >= exp)) return 'token expired';
-  if (nbf !== undefined && (typeof nbf !== 'number' || now + rules.skew < nbf)) return 'token not yet valid';
-  if (iat !== undefined && (typeof iat !== 'number' || iat > now + rules.skew)) return 'token issued in the future';
+  if (exp !== undefined && typeof exp !== 'number') return 'exp is not a number';
+  if (nbf !== undefined && typeof nbf !== 'number') return 'nbf is not a number';
+  if (iat !== undefined && typeof iat !== 'number') return 'iat is not a number';
+  if (exp !== undefined && now - rules.skew >= exp) return 'token expired';
+  if (nbf !== undefined && now + rules.skew < nbf) return 'token not yet valid';
+  if (iat !== undefined && iat > now + rules.skew) return 'token issued in the future';
   if (rules.maxAge !== null) {
     if (typeof iat !== 'number') return 'token has no iat (max_age needs it)';
     if (now - rules.skew > iat + rules.maxAge) return 'token too old (max_age)';
