@@ -5,6 +5,7 @@ import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { Clock } from '../core/clock.ts';
 import type { CompiledRoute, CompiledTable } from './table.ts';
+import { pluginEnv } from './plugin-env.ts';
 import { buildChain, type Created, type Layer, type Scope } from './chain.ts';
 import { Router, type RouteSpec } from '../router/router.ts';
 import { dirname, resolve } from 'node:path';
@@ -55,14 +56,15 @@ export async function compileTable(loaded: LoadedConfig, deps: CompileDeps): Pro
       for (const [name, cfg] of Object.entries(plugins)) {
         const def = deps.plugins(name);
         if (!def) throw new Error(`unknown plugin "${name}"`);
-        const env: PluginEnv = {
+        const env: PluginEnv = pluginEnv({
+          name,
           scope,
           scopeName,
-          logger: deps.logger.child({ plugin: name, scope, ...(scopeName ? { scope_name: scopeName } : {}) }),
+          logger: deps.logger,
           clock: deps.clock,
           consumers,
           settings: config as unknown as Record<string, unknown>,
-        };
+        });
         let instance: PluginInstance;
         try {
           instance = await def.create(cfg ?? {}, env);
