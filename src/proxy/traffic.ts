@@ -58,6 +58,7 @@ export function mergeTimeouts(s: Timeouts, r: RouteTimeouts | null): Timeouts {
     firstByte: r.firstByte ?? s.firstByte,
     idle: r.idle ?? s.idle,
     total: r.total ?? s.total,
+    queue: r.queue ?? s.queue,
   };
 }
 

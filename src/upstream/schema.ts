@@ -23,6 +23,10 @@ export const ServiceTimeoutsSchema = Type.Object(
     first_byte: Type.Optional(Duration({ description: 'time from sending the request to the response headers (default: read)' })),
     idle: Type.Optional(Duration({ description: 'longest pause between response body chunks (default: read)' })),
     total: Type.Optional(Duration({ description: 'whole exchange, retries and backoff included; 0 or unset: none' })),
+    queue: Duration({
+      default: '10s',
+      description: 'longest wait for a free connection when every pooled connection to the target is busy; then 503 with Retry-After',
+    }),
   },
   { additionalProperties: false, default: {} },
 );
@@ -35,6 +39,7 @@ export const RouteTimeoutsSchema = Type.Object(
     first_byte: Type.Optional(Duration({ description: 'time to the response headers' })),
     idle: Type.Optional(Duration({ description: 'longest pause between response body chunks' })),
     total: Type.Optional(Duration({ description: 'whole exchange, retries included' })),
+    queue: Type.Optional(Duration({ description: 'longest wait for a free pooled connection (then 503)' })),
   },
   { additionalProperties: false, description: 'overrides the service timeouts for this route' },
 );

@@ -24,6 +24,8 @@ export interface Timeouts {
   firstByte: number;
   idle: number;
   total: number;
+  /** Longest wait for a free pooled connection to the target (pool full) before a 503. */
+  queue: number;
 }
 
 export interface ActiveCheckSpec {
@@ -109,6 +111,7 @@ export function serviceSpec(s: ServiceConfig, baseDir: string, resolvePath: (dir
       firstByte: t.first_byte === undefined ? read : parseDuration(t.first_byte),
       idle: t.idle === undefined ? read : parseDuration(t.idle),
       total: t.total === undefined ? 0 : parseDuration(t.total),
+      queue: parseDuration(t.queue),
     },
     active: h?.active
       ? {
@@ -177,6 +180,7 @@ export interface RouteTimeouts {
   firstByte?: number;
   idle?: number;
   total?: number;
+  queue?: number;
 }
 
 export function routeTimeouts(r: RouteConfig): RouteTimeouts | null {
@@ -190,5 +194,6 @@ export function routeTimeouts(r: RouteConfig): RouteTimeouts | null {
   if (fb !== undefined) out.firstByte = fb;
   if (idle !== undefined) out.idle = idle;
   if (t.total !== undefined) out.total = parseDuration(t.total);
+  if (t.queue !== undefined) out.queue = parseDuration(t.queue);
   return out;
 }
