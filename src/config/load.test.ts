@@ -62,7 +62,7 @@ void test('service timeouts default inside a service', () => {
   const r = load(
     lines('services:', '  - name: s', '    url: http://a:1', '    timeouts: { read: 2s }'),
   );
-  assert.deepEqual(r.config.services[0]?.timeouts, { connect: '5s', read: '2s' });
+  assert.deepEqual(r.config.services[0]?.timeouts, { connect: '5s', read: '2s', queue: '10s' });
 });
 
 void test('a bad plugin field is reported with its full path and the value position', () => {
